@@ -1,0 +1,50 @@
+# The few commands a person types. `make serve` and `make test` do their own set-up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+PIP     := $(PY) -m pip --disable-pip-version-check -q
+# Local commands run with debug on (a local secret key, static files served by runserver).
+DEV     := DJANGO_DEBUG=1
+
+.PHONY: help serve test lint seed superuser bench clean
+
+help:
+	@echo "make serve      set up .venv, migrate, load the first article, serve http://$(HOST):$(PORT)/"
+	@echo "make test       install what the tests need and run the whole suite"
+	@echo "make lint       ruff, Django's checks, makemigrations --check"
+	@echo "make superuser  create a staff account (asks for a password)"
+
+# The venv is rebuilt when pyproject.toml changes; the stamp records what was installed.
+$(VENV)/.stamp-base: pyproject.toml
+	@test -x $(PY) || { py=$$(.ci/find-python) && echo "Creating $(VENV) with $$py" && $$py -m venv $(VENV); }
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.stamp-test: $(VENV)/.stamp-base
+	$(PIP) install -e '.[test]'
+	@touch $@
+
+serve: $(VENV)/.stamp-base
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_seed
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+superuser: $(VENV)/.stamp-base
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py createsuperuser
+
+lint: $(VENV)/.stamp-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(DEV) $(PY) manage.py check
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+test: $(VENV)/.stamp-test
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3

@@ -1,0 +1,379 @@
+import re
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .text import ascii_slug
+
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+class Column(models.Model):
+    name = models.CharField("栏目名称", max_length=100, unique=True)
+    slug = models.SlugField(
+        "网址标识",
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text="只用英文字母、数字和连字符；留空则按栏目名称的拼音自动生成。",
+    )
+    description = models.TextField("栏目简介", blank=True)
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Column, self.name, self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:column", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField("姓名", max_length=50)
+    slug = models.SlugField(
+        "网址标识",
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text="只用英文字母、数字和连字符；留空则按姓名的拼音自动生成。",
+    )
+    bio = models.TextField("简介", blank=True)
+
+    class Meta:
+        verbose_name = "作者"
+        verbose_name_plural = "作者"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name, self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of public: published, and its time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a list item shows: column, authors in order, figures for the thumbnail."""
+        return self.select_related("column").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=ArticleAuthor.objects.select_related("author")
+            ),
+            models.Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "发布"
+
+    kicker = models.CharField(
+        "引题", max_length=200, blank=True, help_text="标题上方的一行引题，可留空。"
+    )
+    title = models.CharField("主题", max_length=200, help_text="文章的主标题，即网页上的大标题。")
+    subtitle = models.CharField(
+        "副题", max_length=200, blank=True, help_text="主题下方的副题，可留空。"
+    )
+    slug = models.SlugField(
+        "网址标识",
+        max_length=120,
+        blank=True,
+        help_text="网址中的英文标识；留空则按主题的拼音自动生成。改动它不会让旧链接失效。",
+    )
+    column = models.ForeignKey(
+        Column,
+        verbose_name="栏目",
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name="作者", through="ArticleAuthor", related_name="articles", blank=True
+    )
+    summary = models.TextField(
+        "摘要",
+        blank=True,
+        help_text="列表和分享时显示的一两句话；留空则用正文第一段。",
+    )
+    photo_credit = models.CharField(
+        "图片来源",
+        max_length=200,
+        blank=True,
+        help_text="版面的图片署名，例如“本版图片由……提供”，不用加括号。",
+    )
+    print_publication = models.CharField("刊载报纸", max_length=100, blank=True)
+    print_date = models.DateField("见报日期", null=True, blank=True)
+    print_page = models.CharField("版次", max_length=20, blank=True, help_text="例如 3 或 A3。")
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "发布时间",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="状态为“发布”时必填。填将来的时间即为定时发布，到点自动上线。",
+    )
+    external_id = models.CharField(
+        "来源编号",
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="由导入程序填写，用来避免重复导入同一版面。",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_time",
+                violation_error_message="发布的文章必须填写发布时间。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = ascii_slug(self.title, max_length=80) or "article"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def ordered_authors(self):
+        """Authors in byline order (uses the prefetched bylines when there are some)."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def lead_figure(self):
+        figures = list(self.figures.all())
+        return figures[0] if figures else None
+
+    def first_paragraph(self):
+        for section in self.sections.all():
+            paragraphs = section.paragraphs
+            if paragraphs:
+                return paragraphs[0]
+        return ""
+
+    def description(self):
+        return self.summary or self.first_paragraph()
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        Author, verbose_name="作者", on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField("署名顺序", default=0)
+
+    class Meta:
+        verbose_name = "署名"
+        verbose_name_plural = "署名（按顺序）"
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"],
+                name="unique_author_per_article",
+                violation_error_message="同一位作者不能重复署名。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.author.name
+
+
+class Section(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+    heading = models.CharField(
+        "小标题", max_length=200, blank=True, help_text="第一节（导语部分）可以没有小标题。"
+    )
+    body = models.TextField("正文", blank=True, help_text="纯文本，段落之间空一行。")
+
+    class Meta:
+        verbose_name = "小节"
+        verbose_name_plural = "小节"
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                name="unique_section_position",
+                violation_error_message="同一篇文章里，小节的顺序号不能重复。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading or f"第 {self.position} 节"
+
+    @property
+    def paragraphs(self):
+        return [p.strip() for p in PARAGRAPH_BREAK.split(self.body.replace("\r\n", "\n")) if p.strip()]
+
+    @property
+    def anchor(self):
+        return f"section-{self.position}"
+
+
+def figure_upload_to(instance, filename):
+    # The original is kept as uploaded; readers are only ever sent renditions.
+    return timezone.now().strftime("originals/%Y/%m/") + filename
+
+
+class Figure(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="figures"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name="所在小节",
+        on_delete=models.SET_NULL,
+        related_name="figures",
+        null=True,
+        blank=True,
+        help_text="图片显示在哪一节；留空则放在文章末尾。",
+    )
+    after_paragraph = models.PositiveSmallIntegerField(
+        "显示在第几段之后",
+        null=True,
+        blank=True,
+        help_text="填 0 表示放在该节开头；留空则放在该节末尾。",
+    )
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+    image = models.ImageField(
+        "图片",
+        upload_to=figure_upload_to,
+        width_field="width",
+        height_field="height",
+        blank=True,
+        help_text="JPEG、PNG 或 WebP。原图不会直接发给读者。",
+    )
+    width = models.PositiveIntegerField("宽度", null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField("高度", null=True, blank=True, editable=False)
+    caption = models.TextField("图片说明", blank=True)
+    credit = models.CharField("摄影／来源", max_length=200, blank=True)
+    alt_text = models.CharField(
+        "替代文字",
+        max_length=300,
+        blank=True,
+        help_text="给读屏软件用户描述图片内容；留空则使用图片说明。",
+    )
+    focal_x = models.FloatField(
+        "焦点横坐标", default=0.5, help_text="0 为最左，1 为最右；裁切分享图时以此为中心。"
+    )
+    focal_y = models.FloatField("焦点纵坐标", default=0.5, help_text="0 为最上，1 为最下。")
+
+    class Meta:
+        verbose_name = "图片"
+        verbose_name_plural = "图片"
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                name="unique_figure_position",
+                violation_error_message="同一篇文章里，图片的顺序号不能重复。",
+            ),
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="figure_focal_point_in_image",
+                violation_error_message="焦点坐标必须在 0 到 1 之间。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption[:40] or f"图片 {self.position}"
+
+    @property
+    def alt(self):
+        return self.alt_text or self.caption
+
+
+class Rendition(models.Model):
+    figure = models.ForeignKey(
+        Figure, verbose_name="图片", on_delete=models.CASCADE, related_name="renditions"
+    )
+    spec = models.CharField("规格", max_length=40)
+    file = models.FileField("文件", upload_to="renditions/", max_length=255)
+    width = models.PositiveIntegerField("宽度")
+    height = models.PositiveIntegerField("高度")
+    size = models.PositiveIntegerField("字节数")
+
+    class Meta:
+        verbose_name = "图片尺寸版本"
+        verbose_name_plural = "图片尺寸版本"
+        ordering = ["figure", "width"]
+        constraints = [
+            models.UniqueConstraint(fields=["figure", "spec"], name="unique_rendition_spec"),
+        ]
+
+    def __str__(self):
+        return f"{self.figure_id}:{self.spec}"
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="corrections"
+    )
+    note = models.TextField("更正内容")
+    corrected_at = models.DateTimeField("更正时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "更正"
+        verbose_name_plural = "更正"
+        ordering = ["corrected_at", "id"]
+
+    def __str__(self):
+        return self.note[:40]
+
+
+def unique_slug(model, name, pk=None, max_length=80):
+    base = ascii_slug(name, max_length=max_length) or model._meta.model_name
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exclude(pk=pk).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
