@@ -108,13 +108,23 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display_links = ["title"]
     list_filter = ["status", "column", "authors"]
     list_select_related = ["column"]
-    search_fields = ["title", "kicker", "subtitle", "summary", "sections__heading", "sections__body"]
+    search_fields = [
+        "title",
+        "kicker",
+        "subtitle",
+        "summary",
+        "sections__heading",
+        "sections__body",
+    ]
     date_hierarchy = "published_at"
     inlines = [ArticleAuthorInline, SectionInline, FigureInline, CorrectionInline]
     fieldsets = [
         (None, {"fields": ["column", "kicker", "title", "subtitle", "slug", "summary"]}),
         ("发布", {"fields": [("status", "published_at")]}),
-        ("图片与版面", {"fields": ["photo_credit", ("print_publication", "print_date", "print_page")]}),
+        (
+            "图片与版面",
+            {"fields": ["photo_credit", ("print_publication", "print_date", "print_page")]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -141,4 +151,3 @@ class ColumnAdmin(admin.ModelAdmin):
 class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
-

@@ -11,8 +11,9 @@ from .models import Article, ArticleAuthor, Author, Column, Figure, Section
 
 
 @transaction.atomic
-def create_article(data, *, column=None, status=Article.Status.DRAFT, published_at=None,
-                   external_id=None):
+def create_article(
+    data, *, column=None, status=Article.Status.DRAFT, published_at=None, external_id=None
+):
     if column is None and data.get("badge"):
         column, _ = Column.objects.get_or_create(name=" ".join(data["badge"]))
     article = Article.objects.create(

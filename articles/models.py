@@ -74,9 +74,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list item shows: column, authors in order, figures for the thumbnail."""
         return self.select_related("column").prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=ArticleAuthor.objects.select_related("author")
-            ),
+            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
             models.Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")),
         )
 
@@ -252,7 +250,9 @@ class Section(models.Model):
 
     @property
     def paragraphs(self):
-        return [p.strip() for p in PARAGRAPH_BREAK.split(self.body.replace("\r\n", "\n")) if p.strip()]
+        return [
+            p.strip() for p in PARAGRAPH_BREAK.split(self.body.replace("\r\n", "\n")) if p.strip()
+        ]
 
     @property
     def anchor(self):

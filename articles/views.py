@@ -73,8 +73,10 @@ def article_blocks(article):
         items = []
         for index in range(len(paragraphs) + 1):
             items.extend(
-                ("figure", f) for f in figures
-                if f.after_paragraph is not None and min(f.after_paragraph, len(paragraphs)) == index
+                ("figure", f)
+                for f in figures
+                if f.after_paragraph is not None
+                and min(f.after_paragraph, len(paragraphs)) == index
             )
             if index < len(paragraphs):
                 items.append(("paragraph", paragraphs[index]))

@@ -41,8 +41,11 @@ def read_seed():
             for s in spec["sections"]
         ],
         "figures": [
-            {"caption": line(f["caption"]), "section": f["section"],
-             "after_paragraph": f["after_paragraph"]}
+            {
+                "caption": line(f["caption"]),
+                "section": f["section"],
+                "after_paragraph": f["after_paragraph"],
+            }
             for f in spec["figures"]
         ],
         "photo_credit": line(spec["credit"]).strip("（）()"),
@@ -67,7 +70,9 @@ class Command(BaseCommand):
         external_id, data = read_seed()
         existing = Article.objects.filter(external_id=external_id).first()
         if existing:
-            self.stdout.write(f"The first article is already loaded (id {existing.pk}); nothing changed.")
+            self.stdout.write(
+                f"The first article is already loaded (id {existing.pk}); nothing changed."
+            )
             return
         article, figures = create_article(
             data,
@@ -79,7 +84,9 @@ class Command(BaseCommand):
             figure.credit = STANDIN_CREDIT
             figure.alt_text = f"占位示意图（原图待上传）：{figure.caption}"
             figure.image.save(f"standin-{index + 1}.jpg", ContentFile(standin_jpeg(index)))
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded “{article.title}” with {article.sections.count()} sections and "
-            f"{len(figures)} figures (stand-in pictures until the real photos are uploaded)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded “{article.title}” with {article.sections.count()} sections and "
+                f"{len(figures)} figures (stand-in pictures until the real photos are uploaded)."
+            )
+        )
