@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import F, Max
@@ -9,6 +10,15 @@ from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, 
 admin.site.site_header = "钱塘观察 稿件管理"
 admin.site.site_title = "钱塘观察 稿件管理"
 admin.site.index_title = "编辑部工作台"
+
+
+class PositionedForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # Each row checked alone against the database would see the old position of a row it
+        # is trading places with; PositionedFormSet checks the positions of all rows together.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("position")
+        return exclusions
 
 
 class PositionedFormSet(BaseInlineFormSet):
@@ -49,6 +59,7 @@ class PositionedFormSet(BaseInlineFormSet):
 
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
+    form = PositionedForm
     formset = PositionedFormSet
     extra = 0
     autocomplete_fields = ["author"]
@@ -57,6 +68,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 class SectionInline(admin.StackedInline):
     model = Section
+    form = PositionedForm
     formset = PositionedFormSet
     extra = 0
     fields = ["position", "heading", "body"]
@@ -64,6 +76,7 @@ class SectionInline(admin.StackedInline):
 
 class FigureInline(admin.StackedInline):
     model = Figure
+    form = PositionedForm
     formset = PositionedFormSet
     extra = 0
     fields = [

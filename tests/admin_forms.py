@@ -1,0 +1,35 @@
+"""Build the POST an editor's browser sends from the article change form."""
+
+from bs4 import BeautifulSoup
+
+
+def form_data(client, url):
+    """Every field of the admin form at url, with the values the page shows."""
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = page.find("form", id=lambda v: v and v.endswith("_form"))
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "file") or "__prefix__" in name:
+            continue
+        if field.name == "textarea":
+            data[name] = field.get_text().removeprefix("\n")
+        elif field.name == "select":
+            selected = field.find("option", selected=True)
+            data[name] = selected["value"] if selected else ""
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def add_inline_rows(data, prefix, rows):
+    """Append new rows to an inline formset in data."""
+    start = int(data[f"{prefix}-TOTAL_FORMS"])
+    for offset, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{start + offset}-{key}"] = value
+    data[f"{prefix}-TOTAL_FORMS"] = str(start + len(rows))
+    return data

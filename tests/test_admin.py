@@ -1,0 +1,152 @@
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Figure
+
+from .admin_forms import add_inline_rows, form_data
+from .factories import jpeg_upload, make_article, make_author, make_column, make_figure, make_staff
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+
+
+@pytest.fixture
+def editor(client):
+    user = make_staff("chief", superuser=True)
+    client.force_login(user)
+    return user
+
+
+def errors(response):
+    page = BeautifulSoup(response.content, "html.parser")
+    return " ".join(e.get_text(" ", strip=True) for e in page.select(".errorlist, .errornote"))
+
+
+def test_every_admin_page_opens_for_staff(client, editor):
+    article = make_article(column=make_column(), authors=[make_author()])
+    make_figure(article)
+    for model, model_admin in admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        assert client.get(reverse(f"{info}_changelist")).status_code == 200, info
+        if model_admin.has_add_permission(type("R", (), {"user": editor})()):
+            assert client.get(reverse(f"{info}_add")).status_code == 200, info
+        obj = model.objects.first()
+        if obj is not None:
+            assert client.get(reverse(f"{info}_change", args=[obj.pk])).status_code == 200, info
+
+
+def test_admin_speaks_chinese(client, editor):
+    html = client.get(ADD_URL).content.decode()
+    for label in ("引题", "主题", "副题", "栏目", "小节", "图片说明", "替代文字", "保存"):
+        assert label in html
+
+
+def new_article_post(client, **overrides):
+    data = form_data(client, ADD_URL)
+    data.update({"kicker": "引题一行", "title": "新稿件标题", "status": "draft"})
+    add_inline_rows(
+        data,
+        "sections",
+        [
+            {"position": "1", "heading": "", "body": "导语第一段。\n\n导语第二段。"},
+            {"position": "2", "heading": "第二节的小标题", "body": "第二节的正文。"},
+        ],
+    )
+    add_inline_rows(
+        data,
+        "figures",
+        [
+            {
+                "position": "1",
+                "caption": "钱塘江畔的新园区",
+                "credit": "本报记者 摄",
+                "alt_text": "",
+                "focal_x": "0.5",
+                "focal_y": "0.5",
+            },
+        ],
+    )
+    data.update(overrides)
+    return data
+
+
+def test_editor_creates_an_article_with_two_sections_and_a_figure_through_the_form(client, editor):
+    data = new_article_post(client)
+    data["figures-0-image"] = jpeg_upload("river.jpg", width=1600, height=1000)
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 302, errors(response)
+    article = Article.objects.get(title="新稿件标题")
+    assert [(s.position, s.heading) for s in article.sections.all()] == [
+        (1, ""),
+        (2, "第二节的小标题"),
+    ]
+    figure = article.figures.get()
+    assert (figure.width, figure.height) == (1600, 1000)
+    assert figure.caption == "钱塘江畔的新园区"
+    # Staff follow "view on site" and see the draft at once.
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert "第二节的小标题" in page.content.decode()
+
+
+def test_a_file_that_is_not_an_image_is_refused_and_the_typed_text_kept(client, editor):
+    data = new_article_post(client)
+    data["figures-0-image"] = SimpleUploadedFile("photo.jpg", b"<html>not a photo</html>")
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert errors(response)
+    assert Article.objects.count() == 0 and Figure.objects.count() == 0
+    html = response.content.decode()
+    assert "新稿件标题" in html and "第二节的小标题" in html and "钱塘江畔的新园区" in html
+
+
+def test_two_sections_with_the_same_position_are_refused_with_a_message(client, editor):
+    data = new_article_post(client, **{"sections-1-position": "1"})
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "重复" in errors(response)
+    assert Article.objects.count() == 0
+    assert "第二节的小标题" in response.content.decode()
+
+
+def test_publishing_without_a_time_is_refused_next_to_the_field(client, editor):
+    data = new_article_post(client, status="published")
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "发布的文章必须填写发布时间" in errors(response)
+    assert Article.objects.count() == 0
+
+
+def test_editor_swaps_two_sections_by_their_positions(client, editor):
+    article = make_article(sections=[("", "导语。"), ("甲节", "甲。"), ("乙节", "乙。")])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client, url)
+    data["sections-1-position"], data["sections-2-position"] = "3", "2"
+    response = client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    assert [s.heading for s in article.sections.all()] == ["", "乙节", "甲节"]
+
+
+def test_editor_deletes_a_section_and_a_figure(client, editor):
+    article = make_article(sections=[("", "导语。"), ("多余", "删掉。")])
+    make_figure(article)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client, url)
+    data["sections-1-DELETE"] = "on"
+    data["figures-0-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    assert [s.heading for s in article.sections.all()] == [""]
+    assert not article.figures.exists()
+
+
+def test_changelist_shows_scheduled_articles_with_their_time(client, editor):
+    when = timezone.now() + timezone.timedelta(days=1)
+    make_article("明天见报", published_at=when)
+    html = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "定时发布" in html
