@@ -1,0 +1,325 @@
+"""The print-page reader on the shipped page and on pages written in the same style."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from articles.printpage import MAX_BYTES, PrintPageError, decode, parse
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "articles" / "seed" / "qiantang-print-page.txt"
+PAGES = Path(__file__).resolve().parent / "printpages"
+
+
+def page_text(name):
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def lost_characters(text, page):
+    """Non-space characters of the input that appear nowhere in the parsed page (as a multiset)."""
+    out = [*page.badge, page.kicker, page.title, page.subtitle, page.byline, page.photo_credit]
+    for section in page.sections:
+        out.append(section["heading"])
+        out.extend(section["paragraphs"])
+    out.extend(page.captions)
+    wanted = Counter(c for c in text if not c.isspace() and c != "\ufeff")
+    return wanted - Counter("".join(out))
+
+
+# The hand-made line map the first article was once loaded from: where each part of the seed
+# page stands, by 1-based line number. The reader must find the same structure on its own.
+SEED_MAP = {
+    "badge": [[3, 4], [6, 7]],
+    "kicker": [9, 10],
+    "title": 12,
+    "sections": [
+        {"heading": None, "paragraphs": [[16], [18], [20], [22], [24], [26]]},
+        {
+            "heading": 28,
+            "paragraphs": [[30], [32], [34], [36], [38], [40], [42], [44], [46, 48], [50], [52]],
+        },
+        {"heading": 55, "paragraphs": [[57], [59], [61], [63, 77], [79], [81]]},
+        {"heading": 83, "paragraphs": [[85, 87], [89], [91, 93], [95], [97], [99]]},
+    ],
+    "figures": [
+        {"caption": 67, "section": 2, "after_paragraph": 4},
+        {"caption": 71, "section": 2, "after_paragraph": 4},
+        {"caption": 75, "section": 2, "after_paragraph": 4},
+        {"caption": 105, "section": 3, "after_paragraph": None},
+        {"caption": 109, "section": 3, "after_paragraph": None},
+        {"caption": 113, "section": 3, "after_paragraph": None},
+    ],
+    "credit": 101,
+}
+
+
+def seed_from_map():
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+
+    def line(n):
+        return lines[n - 1].strip()
+
+    def joined(numbers):
+        return "".join(line(n) for n in numbers)
+
+    return {
+        "badge": [joined(b) for b in SEED_MAP["badge"]],
+        "kicker": joined(SEED_MAP["kicker"]),
+        "title": line(SEED_MAP["title"]),
+        "subtitle": "",
+        "authors": ["张梦月", "李岚"],
+        "sections": [
+            {
+                "heading": line(s["heading"]) if s["heading"] else "",
+                "paragraphs": [joined(p) for p in s["paragraphs"]],
+            }
+            for s in SEED_MAP["sections"]
+        ],
+        "figures": [
+            {
+                "caption": line(f["caption"]),
+                "section": f["section"],
+                "after_paragraph": f["after_paragraph"],
+            }
+            for f in SEED_MAP["figures"]
+        ],
+        "photo_credit": line(SEED_MAP["credit"]).strip("（）"),
+    }
+
+
+# --- the shipped page -----------------------------------------------------------------------
+
+
+def test_seed_page_reads_exactly_as_the_hand_made_line_map():
+    page = parse(SEED.read_text(encoding="utf-8"))
+    assert page.as_article_data() == seed_from_map()
+    assert page.warnings == []
+
+
+def test_seed_page_has_the_print_counts():
+    page = parse(SEED.read_text(encoding="utf-8"))
+    assert " ".join(page.badge) == "打赢翻身仗 冲刺半年红"
+    assert page.kicker == "杭州产业平台发力拼经济"
+    assert page.title == "杭州钱塘智慧城：聚焦三大赛道 向都市高新产业园迈进攀升"
+    assert page.authors == ["张梦月", "李岚"]
+    assert [len(s["paragraphs"]) for s in page.sections] == [6, 11, 6, 6]
+    assert [s["heading"] for s in page.sections][0] == ""
+    assert len(page.captions) == 6
+    assert page.photo_credit == "本版图片由杭州钱塘智慧城管委会提供"
+
+
+def test_seed_page_joins_paragraphs_cut_at_column_ends_even_across_captions():
+    page = parse(SEED.read_text(encoding="utf-8"))
+    text = "\n".join(p for s in page.sections for p in s["paragraphs"])
+    assert "新制造业高质量发展双引擎" in text
+    assert "现有10余家直播电商特色产业园" in text
+    assert "一声钟响，浙江双元科技" in text
+    assert "在浙江双元科技负责人看来" in text
+
+
+def test_seed_page_loses_no_character_but_the_credit_brackets():
+    text = SEED.read_text(encoding="utf-8")
+    assert lost_characters(text, parse(text)) == Counter("（）")
+
+
+# --- pages of other kinds -------------------------------------------------------------------
+
+
+def test_one_author_with_role_subtitle_and_captions_above_the_text():
+    page = parse(page_text("marathon-one-author.txt"))
+    assert page.badge == []
+    assert page.kicker == "全民健身热潮涌动"
+    assert page.title == "钱塘江畔跑出城市新活力"
+    assert page.subtitle == "——记2026杭州马拉松赛事保障一线"
+    assert page.authors == ["王晓东"]
+    assert page.byline == "本报记者 王晓东"
+    assert page.figures == [
+        {"caption": "赛道起点的志愿者服务站", "section": 0, "after_paragraph": 0},
+        {"caption": "参赛选手冲过终点线", "section": 0, "after_paragraph": 0},
+    ]
+    assert [s["heading"] for s in page.sections] == ["", "赛道保障 一公里一站点"]
+    assert [len(s["paragraphs"]) for s in page.sections] == [3, 2]
+    assert page.photo_credit == "摄影：陈晨"
+    assert page.warnings == []
+
+
+def test_breaks_after_a_number_a_decimal_point_and_a_latin_word_join_with_nothing():
+    page = parse(page_text("marathon-one-author.txt"))
+    opening = page.sections[0]["paragraphs"]
+    assert "全市共投入志愿者12000余名" in opening[1]
+    assert "同比增长了3.5%，其中" in opening[2]
+    assert "首次引入了AI智能计时系统" in opening[2]
+
+
+def test_full_width_indents_are_not_part_of_the_text():
+    page = parse(page_text("marathon-one-author.txt"))
+    for section in page.sections:
+        for paragraph in section["paragraphs"]:
+            assert not paragraph.startswith("\u3000")
+            assert paragraph == paragraph.strip()
+
+
+def test_four_authors_with_roles_and_padded_names():
+    page = parse(page_text("elevators-four-authors.txt"))
+    assert page.authors == ["张峰", "刘晓燕", "欧阳明月", "陈立"]
+
+
+def test_badge_without_kicker_and_captions_between_sections():
+    page = parse(page_text("elevators-four-authors.txt"))
+    assert page.badge == ["民生关注"]
+    assert page.kicker == ""
+    assert page.title == "老旧小区加装电梯按下快进键"
+    assert [s["heading"] for s in page.sections] == [
+        "",
+        "政策先行 破解资金难题",
+        "协商共治 凝聚邻里共识",
+    ]
+    assert [len(s["paragraphs"]) for s in page.sections] == [2, 2, 2]
+    # The two captions stood at the end of the second section, before the next sub-heading.
+    assert page.figures == [
+        {"caption": "朝晖新村加装的电梯", "section": 1, "after_paragraph": None},
+        {"caption": "施工人员正在安装导轨", "section": 1, "after_paragraph": None},
+    ]
+    assert page.photo_credit == "图片来源：杭州市住房保障和房产管理局"
+
+
+def test_two_latin_words_meeting_at_a_cut_get_a_space_and_a_warning():
+    page = parse(page_text("elevators-four-authors.txt"))
+    paragraph = page.sections[2]["paragraphs"][0]
+    assert "“Community Mediation Service”模式" in paragraph
+    assert "借鉴了Smart Elevator项目的经验" in paragraph
+    assert any("Smart" in w for w in page.warnings)
+
+
+def test_page_without_badge_kicker_or_byline_warns_and_keeps_the_odd_line():
+    page = parse(page_text("tea-no-byline.txt"))
+    assert page.badge == [] and page.kicker == ""
+    assert page.title == "西湖龙井开采 茶农喜迎丰收年"
+    assert page.authors == []
+    assert any("署名" in w for w in page.warnings)
+    assert page.photo_credit == "摄影：通讯员 孙悦"
+    # A lone short line between two finished paragraphs can't be told from a sub-heading:
+    # it is kept (as a heading) and the staff are told.
+    kept = [s["heading"] for s in page.sections] + page.captions
+    assert "龙井村的炒茶师傅正在手工炒制新茶" in kept
+    assert any("龙井村的炒茶师傅正在手工炒制新茶" in w for w in page.warnings)
+
+
+def test_lines_wrapped_without_blank_lines_join_into_their_paragraphs():
+    page = parse(page_text("wrapped-lines-badge-only.txt"))
+    assert page.badge == ["打赢翻身仗"]
+    assert page.kicker == ""
+    assert page.title == "两年行动收官在即"
+    assert page.sections == [
+        {
+            "heading": "",
+            "paragraphs": [
+                "今年是两年行动的收官之年。全区上下拧成一股绳，在项目建设、招商引资等方面持续发力。",
+                "截至6月底，全区固定资产投资同比增长12.5%。",
+            ],
+        }
+    ]
+
+
+def test_a_page_that_opens_with_a_sub_heading_has_no_empty_opening_section():
+    text = "标题在这里\n\n张三 李四\n\n第一部分 开门见山\n\n正文第一段，说的是一件事。\n"
+    page = parse(text)
+    assert page.title == "标题在这里"
+    assert page.authors == ["张三", "李四"]
+    assert page.sections == [
+        {"heading": "第一部分 开门见山", "paragraphs": ["正文第一段，说的是一件事。"]}
+    ]
+
+
+def test_credit_in_ascii_brackets_and_byline_with_text_and_picture_marks():
+    text = (
+        "主题：一场春雨\n\n文/张三 图/李四\n\n春雨落下，城市焕然一新。\n\n"
+        "(本版图片由市气象局提供)\n"
+    )
+    page = parse(text)
+    assert page.authors == ["张三", "李四"]
+    assert page.photo_credit == "本版图片由市气象局提供"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "marathon-one-author.txt",
+        "elevators-four-authors.txt",
+        "tea-no-byline.txt",
+        "wrapped-lines-badge-only.txt",
+    ],
+)
+def test_no_character_of_a_page_is_lost(name):
+    text = page_text(name)
+    page = parse(text)
+    assert lost_characters(text, page) <= Counter("（）()")
+
+
+def test_a_paragraph_cut_at_the_end_of_the_page_is_kept_and_warned_about():
+    page = parse("一个不算短的标题\n\n张三\n\n这一段写到一半，页面就结束了，后面的")
+    assert page.sections[0]["paragraphs"] == ["这一段写到一半，页面就结束了，后面的"]
+    assert any("没有以句号结束" in w for w in page.warnings)
+
+
+def test_text_without_a_title_is_warned_about():
+    page = parse("只有一段正文，没有标题，也没有署名。")
+    assert page.title == ""
+    assert any("主题" in w for w in page.warnings)
+
+
+def test_blank_text_is_refused():
+    with pytest.raises(PrintPageError, match="没有任何文字"):
+        parse(" \n\u3000\n")
+
+
+# --- bytes to text --------------------------------------------------------------------------
+
+
+def test_utf8_with_bom_and_crlf_reads_like_the_plain_file():
+    text = SEED.read_text(encoding="utf-8")
+    data = "\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8")
+    assert decode(data) == text
+    assert parse(decode(data)).as_article_data() == seed_from_map()
+
+
+def test_gb18030_export_reads_like_the_utf8_file():
+    text = page_text("marathon-one-author.txt")
+    data = text.replace("\n", "\r\n").encode("gb18030")
+    assert decode(data) == text
+    assert parse(decode(data)).as_json() == parse(text).as_json()
+
+
+def test_gbk_export_is_read_as_gb18030():
+    text = page_text("elevators-four-authors.txt")
+    assert decode(text.encode("gbk")) == text
+
+
+def test_utf16_with_bom_is_read():
+    text = page_text("tea-no-byline.txt")
+    assert decode(text.encode("utf-16")) == text
+
+
+def test_empty_file_is_refused_with_a_clear_message():
+    with pytest.raises(PrintPageError, match="空的"):
+        decode(b"")
+    with pytest.raises(PrintPageError, match="空的"):
+        decode(b"\r\n  \n")
+
+
+def test_binary_file_is_refused():
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
+    with pytest.raises(PrintPageError, match="不是文本文件"):
+        decode(png)
+
+
+def test_file_over_the_limit_is_refused_and_names_the_limit():
+    with pytest.raises(PrintPageError, match="1 MB"):
+        decode("字".encode() * (MAX_BYTES // 3 + 1))
+    assert decode("字".encode() * 10, limit=30) == "字" * 10
+
+
+def test_bytes_in_no_supported_encoding_are_refused():
+    with pytest.raises(PrintPageError, match="编码"):
+        decode(b"\xff\xfe"[::-1] + b"abc\x80\xff")
