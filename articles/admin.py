@@ -1,10 +1,13 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.forms.models import BaseInlineFormSet
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
+from .checks import publish_problems, text_warnings
 from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, Section
 
 admin.site.site_header = "钱塘观察 稿件管理"
@@ -57,7 +60,79 @@ class PositionedFormSet(BaseInlineFormSet):
         return super().save(commit)
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class PublishCheckedFormSet(PositionedFormSet):
+    """The sections inline, which also runs the checks before publishing.
+
+    The checks need the article, its sections and its figures as the editor typed them, and
+    Django validates each inline on its own; ArticleAdmin hands every formset its siblings
+    so this one can see the figures too.
+    """
+
+    def clean(self):
+        super().clean()
+        article = self.instance
+        if article.status != Article.Status.PUBLISHED:
+            return
+        sections = kept_instances(self)
+        figure_formset = next(
+            (fs for fs in getattr(self, "sibling_formsets", []) if fs.model is Figure), None
+        )
+        figures = None
+        if figure_formset is not None:
+            if not figure_formset.is_valid():
+                return  # its own errors come first
+            figures = kept_instances(figure_formset)
+        if sections is None or (figure_formset is not None and figures is None):
+            return
+        problems = publish_problems(article, sections, figures)
+        if problems:
+            raise ValidationError(
+                ["这篇文章还不能发布（或定时发布）。请先改好下面的问题，或把状态改回“草稿”保存："]
+                + problems
+            )
+
+
+def kept_instances(formset):
+    """The rows an inline will hold after saving, as unsaved objects; None if a row is invalid."""
+    rows = []
+    for form in formset.forms:
+        if not form.instance.pk and not form.has_changed():
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        if not form.is_valid():
+            return None
+        rows.append(form.instance)
+    return rows
+
+
+def can_publish(user):
+    return user.has_perm("articles.publish_article")
+
+
+def can_edit_article(user, article):
+    """Editors edit everything; a reporter only the drafts they created."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article is None or can_publish(user):
+        return True
+    return article.status == Article.Status.DRAFT and article.created_by_id == user.pk
+
+
+class ArticlePartInline:
+    """An inline whose rows can only be changed by someone who may change the article."""
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and can_edit_article(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_edit_article(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_edit_article(request.user, obj)
+
+
+class ArticleAuthorInline(ArticlePartInline, admin.TabularInline):
     model = ArticleAuthor
     form = PositionedForm
     formset = PositionedFormSet
@@ -66,15 +141,15 @@ class ArticleAuthorInline(admin.TabularInline):
     fields = ["author", "position"]
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(ArticlePartInline, admin.StackedInline):
     model = Section
     form = PositionedForm
-    formset = PositionedFormSet
+    formset = PublishCheckedFormSet
     extra = 0
     fields = ["position", "heading", "body"]
 
 
-class FigureInline(admin.StackedInline):
+class FigureInline(ArticlePartInline, admin.StackedInline):
     model = Figure
     form = PositionedForm
     formset = PositionedFormSet
@@ -91,7 +166,7 @@ class FigureInline(admin.StackedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section":
             # Only the sections of the article being edited.
-            object_id = request.resolver_match.kwargs.get("object_id")
+            object_id = edited_object_id(request)
             kwargs["queryset"] = Section.objects.filter(article_id=object_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -100,10 +175,16 @@ class FigureInline(admin.StackedInline):
         return figure_thumbnail(obj)
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(ArticlePartInline, admin.TabularInline):
     model = Correction
     extra = 0
     fields = ["note", "corrected_at"]
+
+
+def edited_object_id(request):
+    """The article's id on its change page and on django-reversion's pages (a positional arg)."""
+    match = request.resolver_match
+    return match.kwargs.get("object_id") or (match.args[0] if match.args else None)
 
 
 def figure_thumbnail(figure):
@@ -115,11 +196,71 @@ def figure_thumbnail(figure):
     )
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Status as the desk sees it: a published article with a future time is scheduled."""
+
+    title = "状态"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "草稿"), ("scheduled", "定时发布"), ("live", "已上线")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "draft":
+            return queryset.filter(status=Article.Status.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+        if self.value() == "live":
+            return queryset.filter(pk__in=Article.objects.published().values("pk"))
+        return queryset
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form; for someone without the publish permission, status and time are locked."""
+
+    LOCKED_FOR_REPORTERS = ("status", "published_at")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A disabled field ignores what is posted, so a hand-made POST cannot publish. Say so
+        # instead of quietly saving a draft the reporter believes is published.
+        for name in self.LOCKED_FOR_REPORTERS:
+            field = self.fields.get(name)
+            if field is not None and field.disabled and self._posted_change(name, field):
+                raise ValidationError(
+                    "你没有发布权限：只有编辑可以发布、定时发布或撤下文章。稿件仍是草稿，"
+                    "写好后请交给编辑发布。",
+                    code="publish_permission",
+                )
+        return cleaned_data
+
+    def _posted_change(self, name, field):
+        raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        if raw in (None, "") or (isinstance(raw, list | tuple) and not any(raw)):
+            return False
+        try:
+            value = field.clean(raw)
+        except ValidationError:
+            return True
+        return value != self.get_initial_for_field(field, name)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "kicker", "column", "status_label", "published_at", "lead_thumbnail"]
+    form = ArticleAdminForm
+    list_display = [
+        "title",
+        "kicker",
+        "column",
+        "status_label",
+        "published_at",
+        "byline",
+        "updated_at",
+        "lead_thumbnail",
+    ]
     list_display_links = ["title"]
-    list_filter = ["status", "column", "authors"]
+    list_filter = [StatusFilter, "column", "authors"]
     list_select_related = ["column"]
     search_fields = [
         "title",
@@ -131,9 +272,11 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "published_at"
     inlines = [ArticleAuthorInline, SectionInline, FigureInline, CorrectionInline]
+    actions = ["publish_now", "unpublish"]
+    readonly_fields = ["publish_checks"]
     fieldsets = [
         (None, {"fields": ["column", "kicker", "title", "subtitle", "slug", "summary"]}),
-        ("发布", {"fields": [("status", "published_at")]}),
+        ("发布", {"fields": [("status", "published_at"), "publish_checks"]}),
         (
             "图片与版面",
             {"fields": ["photo_credit", ("print_publication", "print_date", "print_page")]},
@@ -141,17 +284,115 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("figures")
+        return super().get_queryset(request).prefetch_related("figures", "bylines__author")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not can_publish(request.user):
+            for name in ArticleAdminForm.LOCKED_FOR_REPORTERS:
+                if name in form.base_fields:
+                    form.base_fields[name].disabled = True
+                    form.base_fields[name].help_text = "只有编辑可以发布或定时发布。"
+        return form
+
+    def _create_formsets(self, request, obj, change):
+        # Let the sections inline see the figures inline: the checks before publishing span both.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        for formset in formsets:
+            formset.sibling_formsets = formsets
+        return formsets, inline_instances
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_edit_article(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_edit_article(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not can_publish(request.user):
+            # Second line of defence behind the locked fields: nothing a reporter saves is public.
+            was_published = (
+                change
+                and Article.objects.filter(pk=obj.pk).exclude(status=Article.Status.DRAFT).exists()
+            )
+            if obj.status != Article.Status.DRAFT or was_published:
+                raise PermissionDenied("只有编辑可以发布文章。")
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="状态", ordering="status")
     def status_label(self, obj):
         if obj.status == Article.Status.PUBLISHED and obj.published_at and not obj.is_public:
-            return f"定时发布（{obj.published_at:%Y-%m-%d %H:%M}）"
+            return f"定时发布（{timezone.localtime(obj.published_at):%Y-%m-%d %H:%M}）"
+        if obj.is_public:
+            return "已上线"
         return obj.get_status_display()
+
+    @admin.display(description="作者")
+    def byline(self, obj):
+        return "、".join(byline.author.name for byline in obj.bylines.all())
 
     @admin.display(description="题图")
     def lead_thumbnail(self, obj):
         return figure_thumbnail(obj.lead_figure)
+
+    @admin.display(description="发布前检查")
+    def publish_checks(self, obj):
+        if obj is None or obj.pk is None:
+            return "保存后在这里显示发布前检查的结果。"
+        problems = publish_problems(obj)
+        warnings = text_warnings(obj)
+        parts = []
+        if problems:
+            parts.append(
+                format_html(
+                    '<p><strong style="color:#ba2121">不能发布，需要先改好：</strong></p>'
+                    '<ul class="publish-problems">{}</ul>',
+                    format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+                )
+            )
+        else:
+            parts.append(format_html('<p class="publish-ok">{}</p>', "✓ 可以发布。"))
+        if warnings:
+            parts.append(
+                format_html(
+                    "<p><strong>文字提示（不影响发布，请编辑判断）：</strong></p>"
+                    '<ul class="text-warnings">{}</ul>',
+                    format_html_join("", "<li>{}</li>", ((w,) for w in warnings)),
+                )
+            )
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    @admin.action(description="立即发布所选文章", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        published, refused = 0, []
+        now = timezone.now()
+        for article in queryset.prefetch_related("sections", "figures"):
+            if article.is_public:
+                continue
+            problems = publish_problems(article)
+            if problems:
+                refused.append(f"《{article.title}》：{' '.join(problems)}")
+                continue
+            article.status = Article.Status.PUBLISHED
+            article.published_at = now
+            article.save(update_fields=["status", "published_at", "updated_at"])
+            published += 1
+        if published:
+            self.message_user(request, f"已发布 {published} 篇文章。", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, f"没有发布{line}", messages.ERROR)
+
+    @admin.action(description="撤下所选文章（退回草稿）", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = queryset.exclude(status=Article.Status.DRAFT).update(
+            status=Article.Status.DRAFT, updated_at=timezone.now()
+        )
+        self.message_user(request, f"已撤下 {count} 篇文章，退回草稿。", messages.SUCCESS)
 
 
 @admin.register(Column)
