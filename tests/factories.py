@@ -4,7 +4,7 @@ import io
 from datetime import timedelta
 from itertools import count
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -74,3 +74,18 @@ def make_staff(username="editor", *, superuser=False, perms=("change_article",))
     for codename in perms:
         user.user_permissions.add(Permission.objects.get(codename=codename))
     return user
+
+
+def make_member(username, group):
+    """A staff account in one of the desk's groups (记者 or 编辑), made by the migrations."""
+    user = User.objects.create_user(username, password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_reporter(username="reporter"):
+    return make_member(username, "记者")
+
+
+def make_editor(username="desk-editor"):
+    return make_member(username, "编辑")
