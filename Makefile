@@ -43,7 +43,9 @@ lint: $(VENV)/.stamp-test
 	$(DEV) $(PY) manage.py check
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
+# Browser tests are part of the suite: Chromium and CJK fonts are installed first (or the run fails).
 test: $(VENV)/.stamp-test
+	.ci/install-browser
 	$(VENV)/bin/pytest
 
 clean:

@@ -1,0 +1,88 @@
+"""An editor writes, illustrates, reorders and publishes an article in the admin, in Chromium."""
+
+import pytest
+
+from articles.models import Article
+from tests.factories import jpeg_bytes, make_staff
+
+from .conftest import DESKTOP, screenshot, watch_console
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "pw-for-tests-only"
+
+
+def log_in(page, base_url, username):
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(base_url + "/admin/")
+
+
+def write_publish_and_view(page, base_url, username, photo):
+    errors = watch_console(page)
+    log_in(page, base_url, username)
+    page.goto(base_url + "/admin/articles/article/add/")
+    page.fill("#id_kicker", "江畔夜色新地标")
+    page.fill("#id_title", "钱塘江边新开一座图书馆")
+    for n, (heading, body) in enumerate(
+        [("馆里有什么", "藏书二十万册。\n\n周末开放到晚上十点。"), ("怎么去", "地铁七号线直达。")]
+    ):
+        page.get_by_role("button", name="添加另一个 小节").click()
+        page.fill(f"#id_sections-{n}-position", str(n + 1))
+        page.fill(f"#id_sections-{n}-heading", heading)
+        page.fill(f"#id_sections-{n}-body", body)
+    page.get_by_role("button", name="添加另一个 图片").click()
+    page.fill("#id_figures-0-position", "1")
+    page.set_input_files(
+        "#id_figures-0-image", {"name": "library.jpg", "mimeType": "image/jpeg", "buffer": photo}
+    )
+    page.fill("#id_figures-0-caption", "新馆的阅览大厅")
+    page.click("input[name=_continue]")
+    page.locator(".messagelist .success").wait_for()
+
+    # Reorder: the second section becomes the first.
+    page.fill("#id_sections-0-position", "2")
+    page.fill("#id_sections-1-position", "1")
+    page.select_option("#id_status", "published")
+    page.fill("#id_published_at_0", "2026-11-01")
+    page.fill("#id_published_at_1", "08:00:00")
+    page.click("input[name=_continue]")
+    page.locator(".messagelist .success").wait_for()
+    screenshot(page, "admin-article-published")
+
+    page.get_by_role("link", name="在站点上查看").click()
+    page.wait_for_load_state()
+    page.locator("figure img").scroll_into_view_if_needed()
+    seen = {
+        "url": page.url,
+        "kicker": page.locator(".kicker").inner_text(),
+        "headline": page.locator("h1").inner_text(),
+        "headings": [h.inner_text() for h in page.locator(".article h2").all()],
+        "caption": page.locator("figcaption").inner_text(),
+        "image_loaded": page.locator("figure img").evaluate(
+            "(img) => img.decode().then(() => img.naturalWidth > 0, () => false)"
+        ),
+    }
+    screenshot(page, "admin-article-on-site")
+    return seen, errors
+
+
+def test_editor_creates_reorders_and_publishes_an_article_then_views_it_on_the_site(
+    chromium, live_server
+):
+    make_staff("editor", superuser=True)
+
+    seen, errors = chromium.run(
+        write_publish_and_view, live_server.url, "editor", jpeg_bytes(), device=DESKTOP
+    )
+
+    article = Article.objects.published().get()
+    assert seen["url"] == live_server.url + article.get_absolute_url()
+    assert seen["kicker"] == "江畔夜色新地标"
+    assert seen["headline"] == "钱塘江边新开一座图书馆"
+    assert [h.split()[0] for h in seen["headings"]] == ["怎么去", "馆里有什么"]
+    assert seen["caption"] == "新馆的阅览大厅"
+    assert seen["image_loaded"]
+    assert errors == []

@@ -1,0 +1,81 @@
+"""A reader opens the first article on a phone and on a laptop, in a real Chromium."""
+
+import pytest
+
+from articles.models import Figure, Section
+
+from .conftest import DESKTOP, PHONE, screenshot, watch_console
+
+pytestmark = pytest.mark.browser
+
+SCREENS = {"phone": PHONE, "desktop": DESKTOP}
+
+# Measured in the page: what a reader could see or scroll to.
+LAYOUT = """() => ({
+    pageWidth: document.documentElement.scrollWidth,
+    screenWidth: document.documentElement.clientWidth,
+})"""
+INSIDE_SCREEN = """(el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && box.left >= 0
+        && box.right <= document.documentElement.clientWidth;
+}"""
+IMAGE = """(img) => ({
+    loaded: img.complete && img.naturalWidth > 0,
+    naturalWidth: img.naturalWidth,
+    shownWidth: img.getBoundingClientRect().width,
+    src: img.currentSrc,
+})"""
+
+
+def read_article(page, url, name):
+    errors = watch_console(page)
+    page.goto(url)
+    layout = page.evaluate(LAYOUT)
+    seen = {
+        "headline": page.locator("h1").inner_text(),
+        "byline": page.locator(".byline").inner_text(),
+        "inside_screen": {},
+    }
+    for selector in ["h1", ".byline", ".article h2", "figcaption"]:
+        for element in page.locator(selector).all():
+            element.scroll_into_view_if_needed()
+            seen["inside_screen"][element.inner_text()] = element.is_visible() and element.evaluate(
+                INSIDE_SCREEN
+            )
+    images = []
+    for img in page.locator("figure img").all():
+        # Lazy images load once they come near the screen, as they do when a reader scrolls.
+        img.scroll_into_view_if_needed()
+        img.evaluate("(img) => img.decode().catch(() => null)")
+        images.append(img.evaluate(IMAGE))
+    screenshot(page, f"article-{name}")
+    return {"layout": layout, "seen": seen, "images": images, "errors": errors}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_first_article_reads_well_on_a_phone_and_a_laptop(
+    chromium, live_server, first_article, screen
+):
+    headings = list(Section.objects.exclude(heading="").values_list("heading", flat=True))
+    captions = list(Figure.objects.values_list("caption", flat=True))
+    url = live_server.url + first_article.get_absolute_url()
+
+    result = chromium.run(read_article, url, screen, device=SCREENS[screen])
+
+    layout = result["layout"]
+    assert layout["pageWidth"] <= layout["screenWidth"], "the page scrolls sideways"
+    seen = result["seen"]
+    assert seen["headline"] == first_article.title
+    assert seen["byline"].split() == [a.name for a in first_article.ordered_authors]
+    texts = list(seen["inside_screen"])
+    for heading in headings:
+        assert any(text.startswith(heading) for text in texts), heading
+    for caption in captions:
+        assert any(text.startswith(caption) for text in texts), caption
+    cut_off = [text for text, ok in seen["inside_screen"].items() if not ok]
+    assert cut_off == [], "hidden or cut off by the screen edge"
+    images = result["images"]
+    assert len(images) == len(captions) == 6
+    assert [image["src"] for image in images if not image["loaded"]] == []
+    assert result["errors"] == []
