@@ -1,5 +1,8 @@
 """Small text helpers for Chinese content."""
 
+import math
+import re
+
 from django.utils.text import slugify
 from pypinyin import Style, lazy_pinyin
 
@@ -14,3 +17,14 @@ def ascii_slug(text, max_length=80):
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug.strip("-")
+
+
+# Chinese readers take in about 400 characters a minute; letters and digits count alike.
+CHARACTERS_PER_MINUTE = 400
+_COUNTED = re.compile(r"\w")
+
+
+def reading_minutes(texts):
+    """Whole minutes to read the texts, at least one."""
+    characters = sum(len(_COUNTED.findall(text)) for text in texts)
+    return max(1, math.ceil(characters / CHARACTERS_PER_MINUTE))

@@ -2,11 +2,17 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
 
+from . import metadata, search
 from .models import Article, ArticleAuthor, Author, Column, Figure, Section
+from .text import reading_minutes
 
 PAGE_SIZE = 20
+SEARCH_PAGE_SIZE = 10
+RELATED_COUNT = 4
 
 
 def paginate(request, queryset):
@@ -47,14 +53,85 @@ def article_detail(request, pk, slug=None):
         preview = True
     if slug != article.slug:
         return redirect(article, permanent=True)
+    blocks = article_blocks(article)
+    sections = list(article.sections.all())
+    share_figure, share_image = metadata.share_image(article)
     response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "blocks": article_blocks(article), "preview": preview},
+        {
+            "article": article,
+            "blocks": blocks,
+            "preview": preview,
+            "toc": [s for s in sections if s.heading],
+            "reading_minutes": reading_minutes(
+                [article.title] + [p for s in sections for p in [s.heading, *s.paragraphs]]
+            ),
+            "related": related_articles(article),
+            "updated_at": metadata.date_modified(article)
+            if metadata.last_correction(article)
+            else None,
+            "print_edition": metadata.print_edition(article),
+            "structured_data": metadata.news_article(article, request),
+            "share_image": share_image,
+            "share_image_url": request.build_absolute_uri(share_image.file.url)
+            if share_image
+            else "",
+            "share_image_alt": share_figure.alt if share_figure else "",
+        },
     )
     if preview:
         add_never_cache_headers(response)
     return response
+
+
+def related_articles(article):
+    """The newest other public articles of the same column, for a short list under the text."""
+    if article.column_id is None:
+        return []
+    return list(
+        Article.objects.published()
+        .filter(column_id=article.column_id)
+        .exclude(pk=article.pk)
+        .only("pk", "slug", "kicker", "title", "published_at")[:RELATED_COUNT]
+    )
+
+
+@require_safe
+def search_view(request):
+    query = search.Query(request.GET.get("q", ""))
+    page = None
+    if query:
+        queryset = (
+            search.search_articles(query.terms)
+            .for_listing()
+            .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("position")))
+        )
+        page = Paginator(queryset, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        for article in page:
+            article.search_title = search.highlight(article.title, query.terms)
+            article.search_snippet = search.snippet(article, query.terms)
+    return render(
+        request,
+        "articles/search.html",
+        {"query": query, "page": page, "max_query_chars": search.MAX_QUERY_CHARS},
+    )
+
+
+@require_safe
+def robots_txt(request):
+    sitemaps = [
+        request.build_absolute_uri(reverse("articles:sitemap")),
+        request.build_absolute_uri(reverse("articles:sitemap-news")),
+    ]
+    # Search result pages are endless combinations of the same articles: not for crawlers.
+    disallow = [reverse("admin:index"), reverse("articles:search")]
+    return render(
+        request,
+        "robots.txt",
+        {"sitemaps": sitemaps, "disallow": disallow},
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def article_blocks(article):

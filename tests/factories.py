@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, ArticleAuthor, Author, Column, Figure, Section
+from articles.models import Article, ArticleAuthor, Author, Column, Correction, Figure, Section
 
 _seq = count(1)
 
@@ -89,3 +89,9 @@ def make_reporter(username="reporter"):
 
 def make_editor(username="desk-editor"):
     return make_member(username, "编辑")
+
+
+def make_correction(article, note="更正：原文中的数字有误，已改正。", corrected_at=None):
+    return Correction.objects.create(
+        article=article, note=note, corrected_at=corrected_at or timezone.now()
+    )

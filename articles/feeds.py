@@ -1,0 +1,65 @@
+"""RSS 2.0 and Atom feeds of the newest published articles."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article, Section
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    language = "zh-cn"
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def description(self):
+        return settings.SITE_DESCRIPTION
+
+    def link(self):
+        return reverse("articles:home")
+
+    def feed_url(self):
+        return reverse("articles:feed-rss")
+
+    def items(self):
+        # Sections are prefetched for the description, which falls back to the first paragraph.
+        return (
+            Article.objects.published()
+            .for_listing()
+            .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("position")))[
+                :FEED_LENGTH
+            ]
+        )
+
+    def item_title(self, item):
+        return f"{item.kicker}：{item.title}" if item.kicker else item.title
+
+    def item_description(self, item):
+        return item.description()
+
+    # In the newsroom's time zone, so feed readers show the time printed on the page.
+    def item_pubdate(self, item):
+        return timezone.localtime(item.published_at)
+
+    def item_updateddate(self, item):
+        return timezone.localtime(max(item.published_at, item.updated_at))
+
+    def item_author_name(self, item):
+        return " ".join(author.name for author in item.ordered_authors) or None
+
+    def item_categories(self, item):
+        return [item.column.name] if item.column else []
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+    def feed_url(self):
+        return reverse("articles:feed-atom")

@@ -1,0 +1,133 @@
+"""What an article tells search engines and share previews: JSON-LD, Open Graph, dates.
+
+Built from the article as the detail view loads it (column, bylines, sections, figures with
+renditions and corrections prefetched), so it costs no query of its own.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+# Google asks for 16:9, 4:3 and 1:1 images of a news article, each at least 50,000 pixels.
+STRUCTURED_RATIOS = [(16, 9), (4, 3), (1, 1)]
+MIN_STRUCTURED_PIXELS = 50_000
+RATIO_TOLERANCE = 0.02
+# Open Graph and Twitter cards are drawn at about 1.91:1.
+SHARE_RATIO = 1200 / 630
+
+
+def iso(moment):
+    """ISO 8601 in the newsroom's time zone: 2026-11-27T08:00:00+08:00."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def last_correction(article):
+    corrections = list(article.corrections.all())
+    return max(corrections, key=lambda c: c.corrected_at) if corrections else None
+
+
+def date_modified(article):
+    """The publication time, or the latest correction's time when there is one."""
+    correction = last_correction(article)
+    if correction and article.published_at and correction.corrected_at > article.published_at:
+        return correction.corrected_at
+    return article.published_at
+
+
+def print_edition(article):
+    """《钱塘日报》2026年11月27日, or the parts of it that are known."""
+    parts = []
+    if article.print_publication:
+        parts.append(f"《{article.print_publication}》")
+    if article.print_date:
+        parts.append(format_date(article.print_date, "Y年n月j日"))
+    return "".join(parts)
+
+
+def _renditions(article):
+    figure = next((f for f in article.figures.all() if f.image), None)
+    if figure is None:
+        return None, []
+    return figure, [r for r in figure.renditions.all() if r.width and r.height]
+
+
+def _close(rendition, ratio):
+    return abs(rendition.width / rendition.height - ratio) <= ratio * RATIO_TOLERANCE
+
+
+def structured_images(article):
+    """The lead figure's renditions in 16:9, 4:3 and 1:1, largest of each, where they exist."""
+    _, renditions = _renditions(article)
+    chosen = []
+    for w, h in STRUCTURED_RATIOS:
+        fitting = [
+            r
+            for r in renditions
+            if _close(r, w / h) and r.width * r.height >= MIN_STRUCTURED_PIXELS
+        ]
+        if fitting:
+            chosen.append(max(fitting, key=lambda r: r.width))
+    return chosen
+
+
+def share_image(article):
+    """The rendition for Open Graph and Twitter: the social crop, else the widest JPEG or any."""
+    figure, renditions = _renditions(article)
+    if not renditions:
+        return None, None
+    social = [r for r in renditions if _close(r, SHARE_RATIO)]
+    jpegs = [r for r in renditions if r.file.name.lower().endswith((".jpg", ".jpeg"))]
+    best = max(social or jpegs or renditions, key=lambda r: r.width)
+    return figure, best
+
+
+def news_article(article, request):
+    """The schema.org NewsArticle for an article page, as a dict ready for JSON."""
+    absolute = request.build_absolute_uri
+    url = absolute(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.title,
+        "inLanguage": "zh-CN",
+        "isAccessibleForFree": True,
+    }
+    if article.subtitle:
+        data["alternativeHeadline"] = article.subtitle
+    description = article.description()
+    if description:
+        data["description"] = description
+    images = structured_images(article)
+    if images:
+        data["image"] = [absolute(r.file.url) for r in images]
+    if article.published_at:
+        data["datePublished"] = iso(article.published_at)
+        data["dateModified"] = iso(date_modified(article))
+    authors = article.ordered_authors
+    if authors:
+        data["author"] = [
+            {"@type": "Person", "name": a.name, "url": absolute(a.get_absolute_url())}
+            for a in authors
+        ]
+    data["publisher"] = {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": absolute(reverse("articles:home")),
+    }
+    if article.column:
+        data["articleSection"] = article.column.name
+    edition = print_edition(article)
+    if edition:
+        data["printEdition"] = edition
+    if article.print_page:
+        data["printPage"] = article.print_page
+    corrections = list(article.corrections.all())
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.note, "datePublished": iso(c.corrected_at)}
+            for c in corrections
+        ]
+    return data

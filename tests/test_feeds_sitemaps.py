@@ -1,0 +1,147 @@
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import timezone
+
+from .factories import make_article, make_author, make_column
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+def get_xml(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    return response, ET.fromstring(response.content)
+
+
+def test_rss_lists_the_newest_twenty_published_articles(client):
+    now = timezone.now()
+    for i in range(22):
+        make_article(f"文章{i}", published_at=now - timedelta(hours=i + 1))
+    make_article("草稿", published=False)
+    make_article("定时", published_at=now + timedelta(hours=1))
+    response, rss = get_xml(client, "articles:feed-rss")
+    assert response["Content-Type"].startswith("application/rss+xml")
+    assert rss.tag == "rss" and rss.get("version") == "2.0"
+    titles = [item.findtext("title") for item in rss.iter("item")]
+    assert titles == [f"文章{i}" for i in range(20)]
+    assert rss.find("channel/language").text == "zh-cn"
+
+
+def test_rss_item_carries_link_author_category_date_and_description(client):
+    column = make_column("城市观察")
+    author = make_author("张梦月")
+    article = make_article(
+        "钱塘智慧城",
+        kicker="杭州产业平台",
+        column=column,
+        authors=[author],
+        sections=[("", "第一段说到钱塘。\n\n第二段。")],
+    )
+    _, rss = get_xml(client, "articles:feed-rss")
+    item = rss.find("channel/item")
+    assert item.findtext("title") == "杭州产业平台：钱塘智慧城"
+    assert item.findtext("link") == "http://testserver" + article.get_absolute_url()
+    assert item.findtext("description") == "第一段说到钱塘。"
+    assert item.findtext("category") == "城市观察"
+    assert "张梦月" in item.findtext("{http://purl.org/dc/elements/1.1/}creator", "") + (
+        item.findtext("author") or ""
+    )
+    assert item.findtext("pubDate").endswith("+0800")
+
+
+def test_atom_feed_parses_with_entries_and_updated_times(client):
+    make_article("钱塘智慧城", summary="摘要写在这里。")
+    response, feed = get_xml(client, "articles:feed-atom")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert feed.tag == f"{ATOM}feed"
+    entry = feed.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "钱塘智慧城"
+    assert entry.findtext(f"{ATOM}summary") == "摘要写在这里。"
+    assert entry.findtext(f"{ATOM}updated").endswith("+08:00")
+    self_link = feed.find(f"{ATOM}link[@rel='self']").get("href")
+    assert self_link.endswith(reverse("articles:feed-atom"))
+
+
+def test_empty_feeds_are_still_valid(client):
+    _, rss = get_xml(client, "articles:feed-rss")
+    assert list(rss.iter("item")) == []
+    _, feed = get_xml(client, "articles:feed-atom")
+    assert feed.findall(f"{ATOM}entry") == []
+
+
+def test_every_page_links_both_feeds_for_autodiscovery(client):
+    article = make_article("钱塘")
+    for url in [reverse("articles:home"), article.get_absolute_url(), reverse("articles:search")]:
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        types = {link["type"]: link["href"] for link in soup.select("link[rel=alternate]")}
+        assert types == {
+            "application/rss+xml": reverse("articles:feed-rss"),
+            "application/atom+xml": reverse("articles:feed-atom"),
+        }
+
+
+def sitemap_urls(root):
+    return {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root.iter(f"{SM}url")}
+
+
+def test_sitemap_lists_public_articles_columns_and_authors_with_lastmod(client):
+    column = make_column("城市观察")
+    empty_column = make_column("空栏目")
+    author = make_author("张梦月")
+    article = make_article("公开", column=column, authors=[author])
+    draft = make_article("草稿", published=False, column=empty_column)
+    _, root = get_xml(client, "articles:sitemap")
+    urls = sitemap_urls(root)
+    base = "http://testserver"
+    assert base + article.get_absolute_url() in urls
+    assert base + column.get_absolute_url() in urls
+    assert base + author.get_absolute_url() in urls
+    assert base + draft.get_absolute_url() not in urls
+    assert base + empty_column.get_absolute_url() not in urls
+    today = timezone.localdate().isoformat()
+    assert urls[base + article.get_absolute_url()] == today
+    assert urls[base + column.get_absolute_url()] == today
+
+
+def test_news_sitemap_has_only_the_last_two_days_in_chinese(client):
+    now = timezone.now()
+    fresh = make_article("新闻", published_at=now - timedelta(hours=30))
+    stale = make_article("旧闻", published_at=now - timedelta(days=3))
+    make_article("草稿", published=False)
+    _, root = get_xml(client, "articles:sitemap-news")
+    urls = list(root.iter(f"{SM}url"))
+    assert [u.findtext(f"{SM}loc") for u in urls] == [
+        "http://testserver" + fresh.get_absolute_url()
+    ]
+    news = urls[0].find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "zh-cn"
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "钱塘观察"
+    assert news.findtext(f"{NEWS}title") == "新闻"
+    published = news.findtext(f"{NEWS}publication_date")
+    assert published == timezone.localtime(fresh.published_at).isoformat(timespec="seconds")
+    assert published.endswith("+08:00")
+    assert stale.title not in ET.tostring(root, encoding="unicode")
+
+
+def test_news_sitemap_escapes_titles(client):
+    make_article("A & B <新闻>")
+    _, root = get_xml(client, "articles:sitemap-news")
+    assert root.find(f".//{NEWS}title").text == "A & B <新闻>"
+
+
+def test_robots_txt_names_both_sitemaps(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: http://testserver/sitemap-news.xml" in lines
+    assert "Disallow: /admin/" in lines

@@ -1,0 +1,338 @@
+import datetime as dt
+import json
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from .factories import make_article, make_author, make_column, make_correction, make_figure
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def soup_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def at(*args):
+    return dt.datetime(*args, tzinfo=SHANGHAI)
+
+
+def json_ld(soup):
+    scripts = soup.select('script[type="application/ld+json"]')
+    assert len(scripts) == 1
+    return json.loads(scripts[0].string)
+
+
+# Home and lists
+
+
+def test_home_leads_with_newest_article_then_lists_the_rest(client):
+    column = make_column("城市观察")
+    author = make_author("张梦月")
+    make_article("较早", published_at=timezone.now() - timedelta(days=2))
+    make_article(
+        "最新",
+        kicker="引题",
+        summary="最新的摘要。",
+        column=column,
+        authors=[author],
+        published_at=at(2026, 11, 27, 8, 0),
+    )
+    soup = soup_of(client, reverse("articles:home"))
+    lead = soup.select_one(".item--lead")
+    assert lead.select_one(".item__title").get_text(strip=True) == "最新"
+    assert lead.select_one(".kicker").get_text() == "引题"
+    assert lead.select_one(".item__summary").get_text() == "最新的摘要。"
+    assert lead.select_one("a[rel=author]").get_text() == "张梦月"
+    assert lead.select_one("time").get_text() == "2026年11月27日 08:00"
+    assert lead.select_one("time")["datetime"] == "2026-11-27T08:00:00+08:00"
+    rest = [i.select_one(".item__title").get_text(strip=True) for i in soup.select(".item")[1:]]
+    assert rest == ["较早"]
+
+
+def test_list_pages_paginate_with_numbered_links(client):
+    for i in range(45):
+        make_article(f"文章{i}", published_at=timezone.now() - timedelta(minutes=i + 1))
+    soup = soup_of(client, reverse("articles:home") + "?page=2")
+    nav = soup.select_one("nav.pagination")
+    assert nav.select_one("[aria-current=page]").get_text() == "2"
+    numbers = [a.get_text() for a in nav.select("a") if a.get_text().isdigit()]
+    assert numbers == ["1", "3"]
+    assert nav.select_one("a[rel=prev]")["href"] == "?page=1"
+    assert soup.select_one("link[rel=canonical]")["href"] == "http://testserver/?page=2"
+    assert "第 2 页" in soup.title.get_text()
+    # Page 2 starts where page 1 ended, without a lead.
+    assert soup.select(".item--lead") == []
+    assert soup.select_one(".item__title").get_text(strip=True) == "文章20"
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "9999"])
+def test_bad_page_numbers_on_lists_give_a_page(client, page):
+    make_article("文章")
+    response = client.get(reverse("articles:home"), {"page": page})
+    assert response.status_code == 200
+
+
+def test_column_and_author_pages_use_the_same_items(client):
+    column = make_column("城市观察", description="关于城市。")
+    author = make_author("李岚")
+    make_article("城市文章", column=column, authors=[author], kicker="引题")
+    make_article("别的文章")
+    for url in [column.get_absolute_url(), author.get_absolute_url()]:
+        soup = soup_of(client, url)
+        items = soup.select(".item")
+        assert [i.select_one(".item__title").get_text(strip=True) for i in items] == ["城市文章"]
+        assert items[0].select_one(".kicker").get_text() == "引题"
+        assert items[0].select_one("time").get_text()
+        assert len(soup.select("h1")) == 1
+
+
+# Article page
+
+
+def article_with_everything():
+    column = make_column("城市观察")
+    authors = [make_author("张梦月"), make_author("李岚")]
+    article = make_article(
+        "杭州钱塘智慧城",
+        kicker="杭州产业平台发力拼经济",
+        subtitle="副题",
+        column=column,
+        authors=authors,
+        published_at=at(2026, 11, 27, 8, 0),
+        print_publication="钱塘日报",
+        print_date=dt.date(2026, 11, 27),
+        print_page="3",
+        sections=[
+            ("", "导语" * 200),
+            ("城北园区重塑蝶变", "正文" * 200),
+            ("城南片区", "正文" * 100),
+        ],
+    )
+    return article
+
+
+def test_article_has_table_of_contents_linking_its_headings(client):
+    article = article_with_everything()
+    soup = soup_of(client, article.get_absolute_url())
+    links = soup.select("nav.toc a")
+    assert [a.get_text() for a in links] == ["城北园区重塑蝶变", "城南片区"]
+    for link in links:
+        target = soup.find(id=link["href"][1:])
+        assert target is not None and target.name == "h2"
+
+
+def test_article_with_one_heading_has_no_table_of_contents(client):
+    article = make_article(sections=[("", "导语。"), ("唯一的小标题", "正文。")])
+    assert soup_of(client, article.get_absolute_url()).select("nav.toc") == []
+
+
+def test_reading_time_counts_chinese_characters_at_400_a_minute(client):
+    article = article_with_everything()  # 1,000 characters of body text plus headings
+    soup = soup_of(client, article.get_absolute_url())
+    assert soup.select_one(".reading-time").get_text() == "约 3 分钟读完"
+    short = make_article(sections=[("", "很短。")])
+    assert soup_of(client, short.get_absolute_url()).select_one(".reading-time").get_text() == (
+        "约 1 分钟读完"
+    )
+
+
+def test_print_provenance_is_shown_when_set(client):
+    article = article_with_everything()
+    soup = soup_of(client, article.get_absolute_url())
+    assert soup.select_one(".provenance").get_text() == "原载于《钱塘日报》2026年11月27日第3版"
+    plain = make_article()
+    assert soup_of(client, plain.get_absolute_url()).select(".provenance") == []
+
+
+def test_published_time_is_shown_and_updated_time_only_after_a_correction(client):
+    article = article_with_everything()
+    soup = soup_of(client, article.get_absolute_url())
+    assert soup.select_one(".published").get_text(" ", strip=True) == (
+        "发布时间 2026年11月27日 08:00"
+    )
+    assert soup.select(".updated") == []
+    make_correction(article, corrected_at=at(2026, 11, 28, 9, 30))
+    soup = soup_of(client, article.get_absolute_url())
+    assert soup.select_one(".updated").get_text(" ", strip=True) == "更新时间 2026年11月28日 09:30"
+    assert soup.select_one(".updated time")["datetime"] == "2026-11-28T09:30:00+08:00"
+    # Publication time does not move.
+    assert "2026年11月27日 08:00" in soup.select_one(".published").get_text()
+
+
+def test_related_articles_come_from_the_same_column(client):
+    article = article_with_everything()
+    sibling = make_article("同栏目", column=article.column)
+    make_article("别的栏目", column=make_column("别的"))
+    make_article("同栏目草稿", column=article.column, published=False)
+    soup = soup_of(client, article.get_absolute_url())
+    titles = [a.get_text() for a in soup.select(".related li a")]
+    assert titles == ["同栏目"]
+    assert soup.select_one(".related a")["href"] == sibling.get_absolute_url()
+
+
+def test_json_ld_describes_the_article_field_by_field(client):
+    article = article_with_everything()
+    make_correction(article, note="更正：数字有误。", corrected_at=at(2026, 11, 28, 9, 30))
+    data = json_ld(soup_of(client, article.get_absolute_url()))
+    url = "http://testserver" + article.get_absolute_url()
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "杭州钱塘智慧城"
+    assert data["mainEntityOfPage"]["@id"] == url
+    assert data["datePublished"] == "2026-11-27T08:00:00+08:00"
+    assert data["dateModified"] == "2026-11-28T09:30:00+08:00"
+    assert data["author"] == [
+        {"@type": "Person", "name": "张梦月", "url": "http://testserver/authors/zhang-meng-yue/"},
+        {"@type": "Person", "name": "李岚", "url": "http://testserver/authors/li-lan/"},
+    ]
+    assert data["publisher"]["name"] == "钱塘观察"
+    assert data["publisher"]["url"] == "http://testserver/"
+    assert data["printEdition"] == "《钱塘日报》2026年11月27日"
+    assert data["printPage"] == "3"
+    assert data["articleSection"] == "城市观察"
+    assert data["correction"] == [
+        {
+            "@type": "CorrectionComment",
+            "text": "更正：数字有误。",
+            "datePublished": "2026-11-28T09:30:00+08:00",
+        }
+    ]
+
+
+def test_json_ld_leaves_out_print_fields_and_correction_when_unset(client):
+    article = make_article(published_at=at(2026, 11, 27, 8, 0))
+    data = json_ld(soup_of(client, article.get_absolute_url()))
+    for key in ("printEdition", "printPage", "correction", "image"):
+        assert key not in data
+    assert data["dateModified"] == data["datePublished"] == "2026-11-27T08:00:00+08:00"
+
+
+def test_json_ld_cannot_be_broken_out_of_by_article_text(client):
+    article = make_article('</script><script>alert("x")</script><!--')
+    response = client.get(article.get_absolute_url())
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert json_ld(soup)["headline"] == '</script><script>alert("x")</script><!--'
+    assert [s.get("type") for s in soup.find_all("script")] == ["application/ld+json"]
+
+
+def test_canonical_link_description_and_share_tags(client):
+    article = article_with_everything()
+    soup = soup_of(client, article.get_absolute_url() + "?utm_source=x")
+    url = "http://testserver" + article.get_absolute_url()
+    assert soup.select_one("link[rel=canonical]")["href"] == url
+    description = soup.select_one("meta[name=description]")["content"]
+    assert description.startswith("导语导语")
+    assert len(description) <= 150
+
+    def prop(name):
+        return soup.select_one(f'meta[property="{name}"]')["content"]
+
+    assert prop("og:type") == "article"
+    assert prop("og:title") == "杭州钱塘智慧城"
+    assert prop("og:url") == url
+    assert prop("og:description") == description
+    assert prop("article:published_time") == "2026-11-27T08:00:00+08:00"
+    assert soup.select_one('meta[name="twitter:card"]')["content"] == "summary"
+
+
+def test_summary_is_the_description_when_there_is_one(client):
+    article = make_article(summary="编辑写的摘要。")
+    soup = soup_of(client, article.get_absolute_url())
+    assert soup.select_one("meta[name=description]")["content"] == "编辑写的摘要。"
+
+
+def test_print_keeps_the_canonical_url_on_paper(client):
+    article = article_with_everything()
+    soup = soup_of(client, article.get_absolute_url())
+    assert (
+        soup.select_one(".print-url")
+        .get_text()
+        .endswith("http://testserver" + article.get_absolute_url())
+    )
+
+
+# Accessibility structure
+
+
+def heading_levels(soup):
+    return [int(h.name[1]) for h in soup.select("main h1, main h2, main h3, main h4")]
+
+
+@pytest.mark.parametrize("page", ["home", "article", "column", "author", "search", "404"])
+def test_pages_have_skip_link_one_h1_and_headings_in_order(client, page):
+    article = article_with_everything()
+    make_figure(article, caption="没有替代文字的图片", section=article.sections.first())
+    make_article("第二篇", column=article.column)
+    url = {
+        "home": reverse("articles:home"),
+        "article": article.get_absolute_url(),
+        "column": article.column.get_absolute_url(),
+        "author": article.authors.first().get_absolute_url(),
+        "search": reverse("articles:search") + "?q=钱塘",
+        "404": "/no-such-page/",
+    }[page]
+    response = client.get(url)
+    soup = BeautifulSoup(response.content, "html.parser")
+    skip = soup.select_one("body > a.skip-link")
+    assert skip["href"] == "#main" and soup.find(id="main").name == "main"
+    assert len(soup.select("h1")) == 1
+    levels = heading_levels(soup)
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    for img in soup.select("img"):
+        assert img.has_attr("alt")
+    assert soup.html["lang"] == "zh-CN"
+
+
+# Queries stay the same whatever the corpus size
+
+
+def corpus(n):
+    column = make_column()
+    author = make_author()
+    articles = []
+    for i in range(n):
+        article = make_article(
+            f"钱塘{i}",
+            column=column,
+            authors=[author, make_author()],
+            sections=[("", "导语。"), ("小标题一", "正文。"), ("小标题二", "钱塘。")],
+        )
+        make_figure(article, caption="图片说明", section=article.sections.first())
+        make_correction(article)
+        articles.append(article)
+    return column, author, articles
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["home", "article", "column", "author", "search"])
+def test_page_query_count_does_not_grow_with_the_corpus(client, page):
+    def url(column, author, articles):
+        return {
+            "home": reverse("articles:home"),
+            "article": articles[0].get_absolute_url(),
+            "column": column.get_absolute_url(),
+            "author": author.get_absolute_url(),
+            "search": reverse("articles:search") + "?q=钱塘",
+        }[page]
+
+    small = count_queries(client, url(*corpus(2)))
+    large = count_queries(client, url(*corpus(12)))
+    assert small == large
+    assert large <= 8
