@@ -53,7 +53,6 @@ def test_admin_accepts_publication_time_in_every_advertised_format(
     response = add_article(
         staff_client,
         title="时间测试",
-        status="published",
         published_at_0=SAMPLE.strftime(date_format),
         published_at_1=SAMPLE.strftime(time_format),
     )
