@@ -5,6 +5,9 @@ title, subtitle, authors (list of names), sections (list of {heading, paragraphs
 (list of {caption, section, after_paragraph}) and photo_credit.
 """
 
+import hashlib
+import json
+
 from django.db import transaction
 
 from .models import Article, ArticleAuthor, Author, Column, Figure, Section
@@ -52,4 +55,44 @@ def create_article(
                 caption=figure["caption"],
             )
         )
+    return article, figures
+
+
+class AlreadyImported(Exception):
+    """The same print page was imported before; ``article`` is the draft it made."""
+
+    def __init__(self, article):
+        super().__init__(f"这个版面已经导入过：文章 #{article.pk}《{article.title}》。")
+        self.article = article
+
+
+def print_page_id(page):
+    """A source id for a parsed print page: the same structure gives the same id, whatever the
+    file's encoding, line ends or indents were."""
+    data = json.dumps(page.as_article_data(), ensure_ascii=False, sort_keys=True)
+    return "print:" + hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+def import_print_page(page, *, column=None, published_at=None, created_by=None, external_id=None):
+    """Create a draft from a parsed print page (articles.printpage.parse).
+
+    Figures are made from the captions, with no image yet: the article can't be published until
+    each has a photo or is removed (articles.checks.publish_problems).
+    """
+    if not page.title:
+        raise ValueError("没有找到主题（标题），无法创建文章。")
+    external_id = external_id or print_page_id(page)
+    existing = Article.objects.filter(external_id=external_id).first()
+    if existing is not None:
+        raise AlreadyImported(existing)
+    article, figures = create_article(
+        page.as_article_data(),
+        column=column,
+        status=Article.Status.DRAFT,
+        published_at=published_at,
+        external_id=external_id,
+    )
+    if created_by is not None:
+        article.created_by = created_by
+        article.save(update_fields=["created_by"])
     return article, figures

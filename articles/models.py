@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .checks import publish_problems
 from .text import ascii_slug
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -182,11 +183,23 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
+    # Whether clean() runs the checks before publishing on the sections and figures saved in
+    # the database. The admin turns it off for its form: it checks the parts as the editor
+    # posted them in its inlines (a photo uploaded in the same save counts), which the
+    # database does not hold yet.
+    check_parts_in_clean = True
+
     def clean(self):
         # The database refuses it too (published_article_has_time); this puts the message
         # next to the field the editor has to fill.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             raise ValidationError({"published_at": "发布的文章必须填写发布时间。"})
+        # Every other way in (scripts, the shell, other forms): e.g. a figure imported from a
+        # print page's caption has no photo yet, and that must not reach readers.
+        if self.status == self.Status.PUBLISHED and self.pk and self.check_parts_in_clean:
+            problems = publish_problems(self)
+            if problems:
+                raise ValidationError({"status": ["这篇文章还不能发布：", *problems]})
 
     @property
     def is_public(self):

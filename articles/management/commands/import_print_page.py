@@ -1,0 +1,133 @@
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from articles.build import AlreadyImported, import_print_page
+from articles.models import Column
+from articles.printpage import MAX_BYTES, PrintPageError, decode, parse
+
+
+class Command(BaseCommand):
+    help = (
+        "Read the text of a print page (UTF-8 or GB18030, as a layout system or PDF exports it) "
+        "and create a draft article from it: badge, kicker, title, byline, sections, and figures "
+        "made from the captions, waiting for their photos."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the page's text file; - reads standard input")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would be made; create nothing"
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="with --dry-run: print the structure as one JSON object on stdout",
+        )
+        parser.add_argument(
+            "--column", help="the column's name (created if new); default: the page's badge"
+        )
+        parser.add_argument(
+            "--published-at",
+            help="planned publication time, e.g. '2026-06-20 08:00' (Asia/Shanghai unless an "
+            "offset is given); the article stays a draft",
+        )
+
+    def handle(self, *args, **options):
+        if options["json"] and not options["dry_run"]:
+            raise CommandError("--json 只能和 --dry-run 一起用（只输出结构，不创建文章）。")
+        published_at = _published_at(options["published_at"])
+        try:
+            page = parse(self._read(options["file"]))
+        except PrintPageError as error:
+            raise CommandError(f"{error}没有创建任何文章。") from error
+
+        if options["json"]:
+            self.stdout.write(json.dumps(page.as_json(), ensure_ascii=False, indent=2))
+            return
+        self._describe(page, options["column"])
+        if options["dry_run"]:
+            self.stdout.write("（试运行：没有创建任何文章。）")
+            return
+
+        column = None
+        if options["column"]:
+            column, _ = Column.objects.get_or_create(name=options["column"].strip())
+        try:
+            article, figures = import_print_page(page, column=column, published_at=published_at)
+        except AlreadyImported as error:
+            raise CommandError(f"{error}没有重复创建。") from error
+        except ValueError as error:
+            raise CommandError(f"{error}没有创建任何文章。") from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已创建草稿 #{article.pk}《{article.title}》：{len(page.sections)} 节、"
+                f"{page.paragraph_count} 段、{len(figures)} 张图片（等待上传照片）。"
+            )
+        )
+        self.stdout.write(f"在后台编辑：/admin/articles/article/{article.pk}/change/")
+
+    def _read(self, name):
+        if name == "-":
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            path = Path(name)
+            if not path.is_file():
+                raise CommandError(f"找不到文件：{name}")
+            with path.open("rb") as handle:
+                # Read one byte past the limit: enough to know the file is too big.
+                data = handle.read(MAX_BYTES + 1)
+        return decode(data)
+
+    def _describe(self, page, column):
+        write = self.stdout.write
+        write(f"栏目：{column or ' '.join(page.badge) or '（无）'}")
+        write(f"引题：{page.kicker or '（无）'}")
+        write(f"主题：{page.title or '（没有找到）'}")
+        if page.subtitle:
+            write(f"副题：{page.subtitle}")
+        write(f"作者：{'、'.join(page.authors) or '（没有找到）'}")
+        captions = {}
+        for figure in page.figures:
+            captions.setdefault(figure["section"], []).append(figure)
+        for index, section in enumerate(page.sections):
+            write(f"第 {index + 1} 节：{section['heading'] or '（导语，无小标题）'}")
+            for number, paragraph in enumerate(section["paragraphs"], start=1):
+                for figure in captions.get(index, []):
+                    if figure["after_paragraph"] == number - 1:
+                        write(f"    [图] {figure['caption']}")
+                write(f"  {number}. {_clip(paragraph)}")
+            for figure in captions.get(index, []):
+                after = figure["after_paragraph"]
+                if after is None or after >= len(section["paragraphs"]):
+                    write(f"    [图] {figure['caption']}")
+        write(f"图片署名：{page.photo_credit or '（无）'}")
+        if page.warnings:
+            write(self.style.WARNING(f"需要核对的地方（{len(page.warnings)}）："))
+            for warning in page.warnings:
+                write(self.style.WARNING(f"  - {warning}"))
+        else:
+            write("没有需要核对的地方。")
+
+
+def _published_at(value):
+    if not value:
+        return None
+    moment = parse_datetime(value.strip())
+    if moment is None:
+        day = parse_date(value.strip())
+        if day is None:
+            raise CommandError(f"看不懂的发布时间：{value}（请写成 2026-06-20 08:00）。")
+        moment = datetime(day.year, day.month, day.day)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _clip(text, n=40):
+    return text if len(text) <= n else text[:n] + "…"

@@ -1,0 +1,366 @@
+"""Importing a print page: the command line, the admin page, and the draft it makes."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.build import import_print_page
+from articles.models import Article, Column, Figure
+from articles.printpage import parse
+
+from .admin_forms import form_data
+from .factories import jpeg_upload, make_reporter, make_staff
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "articles" / "seed" / "qiantang-print-page.txt"
+PAGES = Path(__file__).resolve().parent / "printpages"
+MARATHON = PAGES / "marathon-one-author.txt"
+IMPORT_URL = reverse("admin:articles_article_import_print_page")
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_print_page", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue()
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_dry_run_json_prints_one_object_with_the_agreed_keys_and_creates_nothing():
+    data = json.loads(run(SEED, "--dry-run", "--json"))
+    assert set(data) == {
+        "badge",
+        "kicker",
+        "title",
+        "subtitle",
+        "authors",
+        "sections",
+        "captions",
+        "photo_credit",
+        "warnings",
+    }
+    assert data["badge"] == ["打赢翻身仗", "冲刺半年红"]
+    assert data["authors"] == ["张梦月", "李岚"]
+    assert [len(s["paragraphs"]) for s in data["sections"]] == [6, 11, 6, 6]
+    assert set(data["sections"][0]) == {"heading", "paragraphs"}
+    assert len(data["captions"]) == 6
+    assert data["photo_credit"] == "本版图片由杭州钱塘智慧城管委会提供"
+    assert data["warnings"] == []
+    assert not Article.objects.exists()
+
+
+def test_dry_run_describes_the_page_and_creates_nothing():
+    out = run(PAGES / "elevators-four-authors.txt", "--dry-run")
+    assert "主题：老旧小区加装电梯按下快进键" in out
+    assert "作者：张峰、刘晓燕、欧阳明月、陈立" in out
+    assert "[图] 朝晖新村加装的电梯" in out
+    assert "Smart" in out  # the warning about the Latin words joined at a cut
+    assert "没有创建任何文章" in out
+    assert not Article.objects.exists() and not Column.objects.exists()
+
+
+def test_import_creates_a_draft_with_figures_waiting_for_photos(tmp_path):
+    # A GB18030 export with Windows line ends, as layout systems on the desk write them.
+    export = tmp_path / "page.txt"
+    export.write_bytes(MARATHON.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gb18030"))
+    out = run(export, "--column", "体育", "--published-at", "2026-06-20 08:00")
+    article = Article.objects.get()
+    assert f"已创建草稿 #{article.pk}" in out
+    assert article.status == Article.Status.DRAFT
+    assert article.title == "钱塘江畔跑出城市新活力"
+    assert article.subtitle == "——记2026杭州马拉松赛事保障一线"
+    assert article.column.name == "体育"
+    assert [a.name for a in article.ordered_authors] == ["王晓东"]
+    assert [f.caption for f in article.figures.all()] == [
+        "赛道起点的志愿者服务站",
+        "参赛选手冲过终点线",
+    ]
+    assert all(not f.image for f in article.figures.all())
+    assert article.photo_credit == "摄影：陈晨"
+
+
+def test_publication_time_is_read_in_the_desks_time_zone():
+    run(MARATHON, "--published-at", "2026-06-20 08:00")
+    article = Article.objects.get()
+    local = timezone.localtime(article.published_at)
+    assert (local.year, local.month, local.day, local.hour, local.minute) == (2026, 6, 20, 8, 0)
+    assert str(local.tzinfo) == "Asia/Shanghai"
+
+
+def test_column_comes_from_the_badge_when_not_given():
+    run(SEED)
+    assert Article.objects.get().column.name == "打赢翻身仗 冲刺半年红"
+
+
+def test_importing_the_same_page_twice_is_refused():
+    run(SEED)
+    with pytest.raises(CommandError, match="已经导入过"):
+        run(SEED)
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "空的"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "不是文本文件"),
+        (b"abc\x80\xff\xfe\x80", "编码"),
+        ("字".encode() * 400_000, "文件太大"),
+    ],
+    ids=["empty", "binary", "undecodable", "over-1MB"],
+)
+def test_bad_files_are_refused_with_a_clear_message_and_nothing_created(tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        run(bad)
+    assert not Article.objects.exists()
+
+
+def test_missing_file_and_json_without_dry_run_are_refused():
+    with pytest.raises(CommandError, match="找不到文件"):
+        run("/nonexistent/page.txt")
+    with pytest.raises(CommandError, match="--dry-run"):
+        run(SEED, "--json")
+    with pytest.raises(CommandError, match="发布时间"):
+        run(SEED, "--published-at", "next tuesday")
+    assert not Article.objects.exists()
+
+
+# --- the admin page ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(client):
+    user = make_staff("chief", superuser=True)
+    client.force_login(user)
+    return user
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_changelist_links_to_the_import_page(client, editor):
+    page = soup(client.get(reverse("admin:articles_article_changelist")))
+    link = page.find("a", string="从版面文本导入")
+    assert link is not None and link["href"] == IMPORT_URL
+
+
+def test_preview_shows_the_structure_beside_the_warnings_and_creates_nothing(client, editor):
+    text = (PAGES / "elevators-four-authors.txt").read_text(encoding="utf-8")
+    response = client.post(IMPORT_URL, {"text": text, "_preview": "预览"})
+    assert response.status_code == 200
+    page = soup(response)
+    structure = page.select_one(".import-structure")
+    assert structure.select_one(".import-title").get_text() == "老旧小区加装电梯按下快进键"
+    assert [a.get_text() for a in structure.select(".author")] == [
+        "张峰",
+        "刘晓燕",
+        "欧阳明月",
+        "陈立",
+    ]
+    assert [h.get_text() for h in structure.select("h3")] == [
+        "导语（无小标题）",
+        "政策先行 破解资金难题",
+        "协商共治 凝聚邻里共识",
+    ]
+    assert len(structure.select(".import-paragraph")) == 6
+    assert len(structure.select(".import-figure")) == 2
+    warnings = page.select(".import-warnings li")
+    assert len(warnings) == 1 and "Smart" in warnings[0].get_text()
+    # The text stays in the box for the next step.
+    assert page.find("textarea", {"name": "text"}).get_text().strip() == text.strip()
+    assert not Article.objects.exists()
+
+
+def test_uploaded_gb18030_file_is_previewed_and_its_text_put_in_the_box(client, editor):
+    text = MARATHON.read_text(encoding="utf-8")
+    upload = SimpleUploadedFile("page.txt", text.replace("\n", "\r\n").encode("gb18030"))
+    response = client.post(IMPORT_URL, {"text": "", "file": upload, "_preview": "预览"})
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.select_one(".import-title").get_text() == "钱塘江畔跑出城市新活力"
+    assert "赛道保障 一公里一站点" in page.find("textarea", {"name": "text"}).get_text()
+
+
+def test_create_makes_a_draft_and_opens_its_change_page_saying_photos_are_missing(client, editor):
+    text = SEED.read_text(encoding="utf-8")
+    response = client.post(IMPORT_URL, {"text": text, "_create": "创建草稿"}, follow=True)
+    article = Article.objects.get()
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:articles_article_change", args=[article.pk]
+    )
+    assert article.status == Article.Status.DRAFT
+    assert article.created_by == editor
+    assert [len(s.paragraphs) for s in article.sections.all()] == [6, 11, 6, 6]
+    assert article.figures.count() == 6
+    messages = " ".join(m.get_text() for m in soup(response).select(".messagelist li"))
+    assert "已从版面文本创建草稿" in messages
+    assert "6 张图片只有图片说明，还没有照片" in messages
+
+
+def test_create_with_a_chosen_column_uses_it(client, editor):
+    column = Column.objects.create(name="城市观察")
+    text = SEED.read_text(encoding="utf-8")
+    client.post(IMPORT_URL, {"text": text, "column": column.pk, "_create": "创建草稿"})
+    assert Article.objects.get().column == column
+    assert not Column.objects.filter(name="打赢翻身仗 冲刺半年红").exists()
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (b"", "请粘贴版面文字"),  # an empty file is no file at all to the browser's form
+        (b"\x00\x01\x02binary\x00", "不是文本文件"),
+        (b"abc\x80\xff\xfe\x80", "编码"),
+        ("字".encode() * 400_000, "文件太大"),
+    ],
+    ids=["empty", "binary", "undecodable", "over-1MB"],
+)
+def test_bad_upload_shows_the_error_keeps_the_typed_text_and_creates_nothing(
+    client, editor, upload, message
+):
+    typed = "编辑先粘贴了一半的文字，"
+    files = {"file": SimpleUploadedFile("page.txt", upload)} if upload else {}
+    response = client.post(IMPORT_URL, {"text": typed if upload else "", **files, "_create": "1"})
+    assert response.status_code == 400
+    page = soup(response)
+    assert message in page.select_one(".errorlist").get_text()
+    if upload:
+        assert page.find("textarea", {"name": "text"}).get_text().strip() == typed
+    assert not Article.objects.exists()
+
+
+def test_pasted_text_without_a_title_is_not_created(client, editor):
+    typed = "只有一段正文，没有标题，也没有署名。"
+    response = client.post(IMPORT_URL, {"text": typed, "_create": "创建草稿"})
+    assert response.status_code == 400
+    page = soup(response)
+    assert "没有找到主题" in page.select_one(".errorlist").get_text()
+    assert page.find("textarea", {"name": "text"}).get_text().strip() == typed
+    assert not Article.objects.exists()
+
+
+def test_second_import_of_the_same_page_links_to_the_first(client, editor):
+    text = SEED.read_text(encoding="utf-8")
+    client.post(IMPORT_URL, {"text": text, "_create": "创建草稿"})
+    response = client.post(IMPORT_URL, {"text": text, "_create": "创建草稿"})
+    assert response.status_code == 400
+    first = Article.objects.get()
+    link = soup(response).select_one(".errorlist a")
+    assert link["href"] == reverse("admin:articles_article_change", args=[first.pk])
+
+
+def test_reporter_can_import_and_then_edit_the_draft(client):
+    reporter = make_reporter()
+    client.force_login(reporter)
+    text = MARATHON.read_text(encoding="utf-8")
+    response = client.post(IMPORT_URL, {"text": text, "_create": "创建草稿"})
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert article.created_by == reporter
+    assert (
+        client.get(reverse("admin:articles_article_change", args=[article.pk])).status_code == 200
+    )
+
+
+def test_staff_without_add_permission_cannot_open_the_import_page(client):
+    client.force_login(make_staff("viewer", perms=("view_article",)))
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.post(IMPORT_URL, {"text": "x", "_create": "1"}).status_code == 403
+    assert not Figure.objects.exists()
+
+
+# --- figures made from captions wait for their photos -----------------------------------------
+
+
+def imported_draft():
+    article, _ = import_print_page(parse(SEED.read_text(encoding="utf-8")))
+    return article
+
+
+def publish_fields(when):
+    local = timezone.localtime(when)
+    return {
+        "status": "published",
+        "published_at_0": local.strftime("%Y-%m-%d"),
+        "published_at_1": local.strftime("%H:%M:%S"),
+    }
+
+
+def test_model_validation_refuses_to_publish_figures_without_photos():
+    article = imported_draft()
+    article.status = Article.Status.PUBLISHED
+    article.published_at = timezone.now()
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    messages = error.value.message_dict["status"]
+    assert "第 1 张图片还没有上传图片文件。" in messages
+    assert "第 6 张图片还没有上传图片文件。" in messages
+
+
+def test_model_validation_lets_it_publish_once_each_figure_has_a_photo_or_is_removed():
+    article = imported_draft()
+    figures = list(article.figures.all())
+    for figure in figures[:3]:
+        figure.image.save("photo.jpg", jpeg_upload(), save=True)
+    for figure in figures[3:]:
+        figure.delete()
+    article.status = Article.Status.PUBLISHED
+    article.published_at = timezone.now()
+    article.full_clean()
+
+
+def test_change_page_and_list_say_the_photos_are_missing(client, editor):
+    article = imported_draft()
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    messages = " ".join(m.get_text() for m in soup(response).select(".messagelist li"))
+    assert "6 张图片只有图片说明，还没有照片" in messages
+    listing = soup(client.get(reverse("admin:articles_article_changelist")))
+    assert listing.select_one("td.field-photos_missing").get_text() == "6 张待上传"
+
+
+def test_admin_refuses_to_publish_while_photos_are_missing_and_saves_nothing(client, editor):
+    article = imported_draft()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client, url)
+    data.update(publish_fields(timezone.now()))
+    data["title"] = "编辑改过的标题"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    text = " ".join(e.get_text(" ", strip=True) for e in soup(response).select(".errorlist"))
+    assert "第 1 张图片还没有上传图片文件" in text
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.title != "编辑改过的标题"
+
+
+def test_admin_publishes_when_photos_are_uploaded_or_figures_removed_in_the_same_save(
+    client, editor
+):
+    article = imported_draft()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client, url)
+    data.update(publish_fields(timezone.now()))
+    for index in range(4):
+        data[f"figures-{index}-image"] = jpeg_upload(f"photo-{index}.jpg")
+    data["figures-4-DELETE"] = "on"
+    data["figures-5-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, soup(response).select(".errorlist")
+    article.refresh_from_db()
+    assert article.is_public
+    assert article.figures.count() == 4
+    assert all(f.image for f in article.figures.all())
