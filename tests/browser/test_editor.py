@@ -7,12 +7,7 @@ from tests.factories import jpeg_bytes, make_editor, make_reporter
 
 from .conftest import DESKTOP, screenshot, watch_console
 
-# The desk's groups come from a data migration; a transactional test that ran before this one
-# emptied the tables, so ask for the migrated contents back.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("desk_groups")]
 
 PASSWORD = "pw-for-tests-only"
 
