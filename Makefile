@@ -17,6 +17,7 @@ help:
 	@echo "make test       install what the tests need and run the whole suite"
 	@echo "make lint       ruff, Django's checks, makemigrations --check"
 	@echo "make superuser  create a staff account (asks for a password)"
+	@echo "make bench      speed measurements (bench/*.py), as ratios against a baseline"
 
 # The venv is rebuilt when pyproject.toml changes; the stamp records what was installed.
 $(VENV)/.stamp-base: pyproject.toml
@@ -47,6 +48,9 @@ lint: $(VENV)/.stamp-test
 test: $(VENV)/.stamp-test
 	.ci/install-browser
 	$(VENV)/bin/pytest
+
+bench: $(VENV)/.stamp-base
+	@for script in bench/*.py; do echo "== $$script"; $(DEV) $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) db.sqlite3

@@ -34,6 +34,7 @@ class PrintPageImportForm(forms.Form):
         Column.objects.all(),
         label="栏目",
         required=False,
+        empty_label="（按版面上的栏目标识）",
         help_text="留空则用版面上的栏目标识（栏目不存在时自动新建；版面上没有就不设栏目）。",
     )
 
