@@ -1,15 +1,36 @@
+import reversion
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableAdminBase,
+    SortableStackedInline,
+    SortableTabularInline,
+)
+from django import VERSION as DJANGO_VERSION
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.db.models.fields.files import FieldFile
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from .admin_import import PrintPageImportMixin
 from .checks import publish_problems, text_warnings
 from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, Section
+from .revisions import compare, missing_image_files
+
+# django-admin-sortable2 2.3.1 names its inline templates after the Django version and ships
+# them up to 6.0; Django 6.1's stacked.html and tabular.html are unchanged from 6.0's
+# (checked with diff), so the 6.0 copies are the right ones.
+SORTABLE_STACKED = "adminsortable2/edit_inline/stacked-django-6.0.html"
+SORTABLE_TABULAR = "adminsortable2/edit_inline/tabular-django-6.0.html"
 
 admin.site.site_header = "钱塘观察 稿件管理"
 admin.site.site_title = "钱塘观察 稿件管理"
@@ -25,25 +46,41 @@ class PositionedForm(forms.ModelForm):
         return exclusions
 
 
-class PositionedFormSet(BaseInlineFormSet):
-    """An inline of ordered rows: positions must differ, and swapping two of them saves."""
+class PositionedFormSet(CustomInlineFormSetMixin, BaseInlineFormSet):
+    """An inline of ordered rows: positions must differ, and swapping two of them saves.
+
+    With django-admin-sortable2 the position is a hidden field that dragging renumbers 1..n;
+    rows added in the form get the next free positions here, before the checks run.
+    """
 
     def clean(self):
         super().clean()
         seen = {}
+        unplaced = []
+        duplicate = False
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue
             if self.can_delete and self._should_delete_form(form):
                 continue
+            if not hasattr(form, "cleaned_data"):
+                continue
             position = form.cleaned_data.get("position")
-            if position is None:
+            if not position:
+                unplaced.append(form)
                 continue
             if position in seen:
+                duplicate = True
                 form.add_error(
                     "position", f"顺序号 {position} 与另一行重复，请为每一行填写不同的顺序号。"
                 )
             seen[position] = form
+        next_position = max(seen, default=0) + 1
+        for form in unplaced:
+            form.cleaned_data["position"] = form.instance.position = next_position
+            next_position += 1
+        if duplicate:
+            raise ValidationError("有两行的顺序号相同，请重新排列后再保存。")
 
     @transaction.atomic
     def save(self, commit=True):
@@ -133,30 +170,45 @@ class ArticlePartInline:
         return super().has_delete_permission(request, obj) and can_edit_article(request.user, obj)
 
 
-class ArticleAuthorInline(ArticlePartInline, admin.TabularInline):
+class FigureForm(PositionedForm):
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        # A figure kept from an old revision (or a file removed on disk) can name a file that
+        # no longer exists: ask for a new upload instead of failing later on a missing file.
+        if isinstance(image, FieldFile) and image.name and not image.storage.exists(image.name):
+            raise ValidationError(
+                f"原图文件已不存在（{image.name}）。请重新上传这张图片，或删除这一行。"
+            )
+        return image
+
+
+class ArticleAuthorInline(ArticlePartInline, SortableTabularInline):
     model = ArticleAuthor
     form = PositionedForm
     formset = PositionedFormSet
+    template = SORTABLE_TABULAR
     extra = 0
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
 
 
-class SectionInline(ArticlePartInline, admin.StackedInline):
+class SectionInline(ArticlePartInline, SortableStackedInline):
     model = Section
     form = PositionedForm
     formset = PublishCheckedFormSet
+    template = SORTABLE_STACKED
     extra = 0
-    fields = ["position", "heading", "body"]
+    fields = ["heading", "body", "position"]
 
 
-class FigureInline(ArticlePartInline, admin.StackedInline):
+class FigureInline(ArticlePartInline, SortableStackedInline):
     model = Figure
-    form = PositionedForm
+    form = FigureForm
     formset = PositionedFormSet
+    template = SORTABLE_STACKED
     extra = 0
     fields = [
-        ("position", "section", "after_paragraph"),
+        ("section", "after_paragraph", "position"),
         ("image", "thumbnail"),
         "caption",
         ("credit", "alt_text"),
@@ -218,18 +270,38 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """The article form; for someone without the publish permission, status and time are locked."""
+    """The article form; for someone without the publish permission, status and time are locked.
+
+    It also carries an edit token, the article's updated_at when the form was opened: if the
+    article was saved by someone else since, the save is refused and the typed text kept.
+    """
 
     LOCKED_FOR_REPORTERS = ("status", "published_at")
 
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    overwrite = forms.BooleanField(
+        label="仍然用我的版本覆盖",
+        required=False,
+        help_text="只有在看过对方的修改、确定要用你现在这一版替换时才勾选。",
+    )
+    # Set per request by ArticleAdmin.get_form: the token of the article as it stands now.
+    current_token = ""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["edit_token"].initial = self.current_token
         # The sections inline runs the checks before publishing on what was posted
         # (PublishCheckedFormSet); the model's own would see the parts from before this save.
         self.instance.check_parts_in_clean = False
 
     def clean(self):
         cleaned_data = super().clean()
+        if (
+            self.instance.pk
+            and cleaned_data.get("edit_token") != self.current_token
+            and not cleaned_data.get("overwrite")
+        ):
+            raise ValidationError(stale_message(self.instance), code="stale")
         # A disabled field ignores what is posted, so a hand-made POST cannot publish. Say so
         # instead of quietly saving a draft the reporter believes is published.
         for name in self.LOCKED_FOR_REPORTERS:
@@ -253,9 +325,34 @@ class ArticleAdminForm(forms.ModelForm):
         return value != self.get_initial_for_field(field, name)
 
 
+def edit_token(article):
+    return article.updated_at.isoformat() if article and article.updated_at else ""
+
+
+def stale_message(article):
+    latest = (
+        Version.objects.get_for_object_reference(Article, article.pk)
+        .select_related("revision__user")
+        .order_by("-pk")
+        .first()
+    )
+    who = "别人"
+    if latest is not None and latest.revision.user is not None:
+        who = latest.revision.user.get_full_name() or latest.revision.user.get_username()
+    current = Article.objects.filter(pk=article.pk).values_list("updated_at", flat=True).first()
+    when = f"{timezone.localtime(current):%H:%M:%S}" if current else ""
+    return (
+        f"没有保存：你打开这篇文章之后，{who} 在 {when} 保存了新的修改。为了不覆盖对方的工作，"
+        "这次没有保存，你填写的内容都还在下面。请在新标签页打开这篇文章（或在“历史”里比较两版）"
+        "看看对方改了什么，把你的修改合进去；确定要用你的版本替换时，勾选“仍然用我的版本覆盖”再保存。"
+    )
+
+
 @admin.register(Article)
-class ArticleAdmin(PrintPageImportMixin, admin.ModelAdmin):
+class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
     form = ArticleAdminForm
+    object_history_template = "admin/articles/article/object_history.html"
+    compare_template = "admin/articles/article/compare.html"
     list_display = [
         "title",
         "kicker",
@@ -294,8 +391,34 @@ class ArticleAdmin(PrintPageImportMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("figures", "bylines__author")
 
+    @property
+    def media(self):
+        # adminsortable2 swaps Django's actions.js for its own copy named after the Django
+        # version, and has none for 6.1; Django's own file is the right one for this list.
+        media = super().media
+        theirs = "adminsortable2/js/actions-{}.{}.js".format(*DJANGO_VERSION)
+        js = ["admin/js/actions.js" if item == theirs else item for item in media._js]
+        return forms.Media(css=media._css, js=js)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        extra = ["edit_token"]
+        if request.method == "POST" and request.POST.get("edit_token") != self._token(request, obj):
+            extra.append("overwrite")  # offered only after a stale save was refused
+        first_name, first = fieldsets[0]
+        return [(first_name, {**first, "fields": [*first["fields"], *extra]}), *fieldsets[1:]]
+
+    def _token(self, request, obj):
+        # On django-reversion's restore page the article has already been reverted (and so
+        # re-saved) in the database by the time the form runs; compare with the article as
+        # it stood before, which revision_view records.
+        return getattr(request, "_article_token_before_revert", None) or edit_token(obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        form.current_token = self._token(request, obj) if obj is not None else ""
         if not can_publish(request.user):
             for name in ArticleAdminForm.LOCKED_FOR_REPORTERS:
                 if name in form.base_fields:
@@ -413,16 +536,98 @@ class ArticleAdmin(PrintPageImportMixin, admin.ModelAdmin):
             article.save(update_fields=["status", "published_at", "updated_at"])
             published += 1
         if published:
+            reversion.set_comment("立即发布")
             self.message_user(request, f"已发布 {published} 篇文章。", messages.SUCCESS)
         for line in refused:
             self.message_user(request, f"没有发布{line}", messages.ERROR)
 
     @admin.action(description="撤下所选文章（退回草稿）", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = queryset.exclude(status=Article.Status.DRAFT).update(
-            status=Article.Status.DRAFT, updated_at=timezone.now()
-        )
+        count = 0
+        for article in queryset.exclude(status=Article.Status.DRAFT):
+            article.status = Article.Status.DRAFT
+            article.save(update_fields=["status", "updated_at"])
+            count += 1
+        reversion.set_comment("撤下，退回草稿")
         self.message_user(request, f"已撤下 {count} 篇文章，退回草稿。", messages.SUCCESS)
+
+    # History, compare and restore (django-reversion).
+
+    def get_urls(self):
+        compare_url = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="articles_article_compare",
+        )
+        return [compare_url, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Newest first, and with each version's id so two can be ticked for comparing.
+        versions = (
+            Version.objects.get_for_object_reference(Article, object_id)
+            .select_related("revision__user")
+            .order_by("-pk")
+        )
+        action_list = [
+            {
+                "revision": version.revision,
+                "version_id": version.pk,
+                "url": reverse("admin:articles_article_revision", args=[object_id, version.pk]),
+            }
+            for version in versions
+        ]
+        extra_context = {
+            "action_list": action_list,
+            "compare_url": reverse("admin:articles_article_compare", args=[object_id]),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        chosen = [v for v in versions if str(v.pk) in request.GET.getlist("version")]
+        history_url = reverse("admin:articles_article_history", args=[article.pk])
+        if len(chosen) != 2:
+            messages.warning(request, "请在历史记录里勾选两个不同的版本再比较。")
+            return redirect(history_url)
+        old, new = sorted(chosen, key=lambda v: v.pk)
+        article_changes, part_changes = compare(old, new)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"比较两个版本：{article.title}",
+            "old": old,
+            "new": new,
+            "article_changes": article_changes,
+            "part_changes": part_changes,
+            "history_url": history_url,
+            "restore_old_url": reverse(
+                "admin:articles_article_revision", args=[article.pk, old.pk]
+            ),
+        }
+        return TemplateResponse(request, self.compare_template, context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        article = get_object_or_404(Article, pk=object_id)
+        request._article_token_before_revert = edit_token(article)
+        missing = missing_image_files(version)
+        if missing and request.method == "GET":
+            messages.warning(
+                request,
+                f"这个版本里有 {len(missing)} 张图片的原图文件已不存在（{'、'.join(missing)}）。"
+                "恢复时请为这些图片重新上传文件，或删除那几行。",
+            )
+        try:
+            return super().revision_view(request, object_id, version_id, extra_context)
+        except (IntegrityError, OSError) as error:
+            # The revision points at something that no longer exists (an author, a file).
+            messages.error(request, f"无法恢复这个版本：它引用的内容已不存在（{error}）。")
+            return redirect("admin:articles_article_history", article.pk)
 
 
 @admin.register(Column)

@@ -1,0 +1,241 @@
+"""Revisions, compare, restore, stale saves and drag-and-drop ordering, through the admin."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.models import Article, Figure, Section
+
+from .admin_forms import add_inline_rows, form_data
+from .factories import jpeg_upload, make_article, make_editor, make_figure, make_reporter
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def history_url(article):
+    return reverse("admin:articles_article_history", args=[article.pk])
+
+
+def errors(response):
+    page = BeautifulSoup(response.content, "html.parser")
+    return " ".join(e.get_text(" ", strip=True) for e in page.select(".errorlist, .errornote"))
+
+
+def text(response):
+    return BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
+
+
+def save(client, article, files=None, **changes):
+    url = change_url(article)
+    data = form_data(client, url)
+    data.update(changes)
+    data.update(files or {})
+    response = client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    return response
+
+
+def versions(article):
+    return list(Version.objects.get_for_object(article).order_by("pk"))
+
+
+@pytest.fixture
+def editor(client):
+    user = make_editor()
+    user.first_name = "王编辑"
+    user.save()
+    client.force_login(user)
+    return user
+
+
+def test_every_admin_save_keeps_a_revision_with_sections_and_figures(client, editor):
+    article = make_article("初版标题", sections=[("", "导语。"), ("小标题", "正文。")])
+    make_figure(article, caption="图一")
+    save(client, article, title="二版标题")
+    (version,) = versions(article)
+    models = {v.content_type.model for v in version.revision.version_set.all()}
+    assert {"article", "section", "figure"} <= models
+    assert version.revision.user == editor
+    history = text(client.get(history_url(article)))
+    assert "王编辑" in history and "主题" in history
+
+
+def test_editor_compares_two_revisions_and_sees_what_changed(client, editor):
+    article = make_article("旧标题", sections=[("", "城市的早晨很安静。")])
+    save(client, article)
+    save(client, article, title="新标题", **{"sections-0-body": "城市的早晨很热闹。"})
+    old, new = versions(article)
+    compare_url = reverse("admin:articles_article_compare", args=[article.pk])
+    response = client.get(compare_url, {"version": [new.pk, old.pk]})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    title_row = next(r for r in page.select("tr") if r.th and r.th.get_text() == "主题")
+    assert [d.get_text() for d in title_row.select("del")] == ["旧"]
+    assert [i.get_text() for i in title_row.select("ins")] == ["新"]
+    body_row = next(r for r in page.select("tr") if r.th and r.th.get_text() == "正文")
+    assert body_row.select_one("del").get_text() == "安静"
+    assert body_row.select_one("ins").get_text() == "热闹"
+
+
+def test_the_history_page_offers_two_revisions_to_compare(client, editor):
+    article = make_article("标题")
+    save(client, article)
+    save(client, article, title="再改")
+    page = BeautifulSoup(client.get(history_url(article)).content, "html.parser")
+    boxes = page.select("input[name=version]")
+    assert sorted(int(b["value"]) for b in boxes) == [v.pk for v in versions(article)]
+
+
+def test_comparing_fewer_than_two_revisions_explains_what_to_do(client, editor):
+    article = make_article("标题")
+    save(client, article)
+    compare_url = reverse("admin:articles_article_compare", args=[article.pk])
+    response = client.get(compare_url, {"version": [versions(article)[0].pk]}, follow=True)
+    assert "请在历史记录里勾选两个不同的版本" in text(response)
+
+
+def test_editor_restores_an_earlier_revision_with_its_sections(client, editor):
+    article = make_article("第一版", sections=[("", "导语。"), ("被删的节", "后来删掉了。")])
+    save(client, article)
+    save(client, article, title="第二版", **{"sections-1-DELETE": "on"})
+    assert article.sections.count() == 1
+    first = versions(article)[0]
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and "被删的节" in response.content.decode()
+    response = client.post(url, form_data(client, url))
+    assert response.status_code == 302, errors(response)
+    article.refresh_from_db()
+    assert article.title == "第一版"
+    assert [s.heading for s in article.sections.all()] == ["", "被删的节"]
+    assert "恢复" in text(client.get(history_url(article)))
+
+
+def test_restoring_a_revision_whose_image_file_is_gone_asks_for_a_new_upload(client, editor):
+    article = make_article("有图的稿", published=False)
+    figure = make_figure(article, caption="江边")
+    old_name = figure.image.name
+    save(client, article)
+    save(client, article, files={"figures-0-image": jpeg_upload("new.jpg")})
+    default_storage.delete(old_name)
+    first = versions(article)[0]
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "原图文件已不存在" in text(page) and "江边" in text(page)
+
+    data = form_data(client, url)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "原图文件已不存在" in errors(response)
+    figure.refresh_from_db()
+    assert figure.image.name != old_name  # nothing was restored half-way
+
+    data["figures-0-image"] = jpeg_upload("again.jpg")
+    response = client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    figure = Figure.objects.get(article=article)
+    assert default_storage.exists(figure.image.name)
+
+
+def test_a_stale_save_is_refused_and_keeps_what_was_typed(client, editor):
+    article = make_article("原标题")
+    url = change_url(article)
+    mine = form_data(client, url)  # I open the form...
+    colleague = make_editor("colleague")
+    client.force_login(colleague)
+    save(client, article, title="同事的标题")  # ...a colleague saves first...
+    client.force_login(editor)
+    mine["title"] = "我的标题"
+    mine["sections-0-body"] = "我改的导语。"
+    response = client.post(url, mine)  # ...and my save is stale.
+    assert response.status_code == 200
+    assert "没有保存" in errors(response) and "colleague" in errors(response)
+    html = response.content.decode()
+    assert "我的标题" in html and "我改的导语。" in html
+    assert 'name="overwrite"' in html
+    article.refresh_from_db()
+    assert article.title == "同事的标题"
+
+    mine["overwrite"] = "on"
+    assert client.post(url, mine).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "我的标题"
+
+
+def test_two_saves_in_a_row_by_the_same_person_are_not_stale(client, editor):
+    article = make_article("标题")
+    save(client, article, title="一改")
+    save(client, article, title="二改")
+    article.refresh_from_db()
+    assert article.title == "二改"
+
+
+def test_a_reporter_cannot_restore_a_revision_of_a_published_article(client, editor):
+    reporter = make_reporter()
+    article = make_article("已发布", created_by=reporter)
+    save(client, article, title="编辑改过")
+    client.force_login(reporter)
+    url = reverse("admin:articles_article_revision", args=[article.pk, versions(article)[0].pk])
+    data = form_data(client, url)
+    data["title"] = "记者想恢复"
+    assert client.post(url, data).status_code == 403
+    article.refresh_from_db()
+    assert article.title == "编辑改过"
+
+
+def test_sections_and_figures_are_drag_and_drop_sortable(client, editor):
+    article = make_article(sections=[("", "导语。"), ("甲", "甲。")])
+    make_figure(article)
+    page = BeautifulSoup(client.get(change_url(article)).content, "html.parser")
+    for prefix in ("sections", "figures", "bylines"):
+        assert page.select_one(f"#{prefix}-group fieldset.sortable"), prefix
+    position = page.find("input", {"name": "sections-0-position"})
+    assert position["type"] == "hidden" and "_reorder_" in position["class"]
+    scripts = [s["src"] for s in page.select("script[src]")]
+    assert any("adminsortable2/js/adminsortable2" in src for src in scripts)
+
+
+def test_dragging_renumbers_rows_and_the_new_order_is_saved(client, editor):
+    article = make_article(sections=[("", "导语。"), ("甲", "甲。"), ("乙", "乙。")])
+    # What the drag-and-drop script posts after moving 乙 above 甲: every row renumbered 1..n.
+    save(client, article, **{"sections-1-position": "3", "sections-2-position": "2"})
+    assert [(s.position, s.heading) for s in article.sections.all()] == [
+        (1, ""),
+        (2, "乙"),
+        (3, "甲"),
+    ]
+
+
+def test_a_section_added_in_the_form_goes_to_the_end(client, editor):
+    article = make_article(sections=[("", "导语。"), ("甲", "甲。")])
+    url = change_url(article)
+    data = form_data(client, url)
+    add_inline_rows(data, "sections", [{"heading": "新节", "body": "新。", "position": ""}])
+    add_inline_rows(data, "sections", [{"heading": "又一节", "body": "又。", "position": ""}])
+    response = client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    assert [(s.position, s.heading) for s in Section.objects.filter(article=article)] == [
+        (1, ""),
+        (2, "甲"),
+        (3, "新节"),
+        (4, "又一节"),
+    ]
+
+
+def test_the_article_list_uses_djangos_own_actions_script(client, editor):
+    make_article()
+    page = BeautifulSoup(
+        client.get(reverse("admin:articles_article_changelist")).content, "html.parser"
+    )
+    scripts = [s["src"] for s in page.select("script[src]")]
+    assert any(src.endswith("admin/js/actions.js") for src in scripts)
+    assert not any("adminsortable2/js/actions-" in src for src in scripts)
+    assert Article.objects.count() == 1
