@@ -30,11 +30,9 @@ def write_publish_and_view(page, base_url, username, photo):
         [("馆里有什么", "藏书二十万册。\n\n周末开放到晚上十点。"), ("怎么去", "地铁七号线直达。")]
     ):
         page.get_by_role("button", name="添加另一个 小节").click()
-        page.fill(f"#id_sections-{n}-position", str(n + 1))
         page.fill(f"#id_sections-{n}-heading", heading)
         page.fill(f"#id_sections-{n}-body", body)
     page.get_by_role("button", name="添加另一个 图片").click()
-    page.fill("#id_figures-0-position", "1")
     page.set_input_files(
         "#id_figures-0-image", {"name": "library.jpg", "mimeType": "image/jpeg", "buffer": photo}
     )
@@ -42,9 +40,9 @@ def write_publish_and_view(page, base_url, username, photo):
     page.click("input[name=_continue]")
     page.locator(".messagelist .success").wait_for()
 
-    # Reorder: the second section becomes the first.
-    page.fill("#id_sections-0-position", "2")
-    page.fill("#id_sections-1-position", "1")
+    # Reorder by drag and drop (django-admin-sortable2): the second section's title bar is
+    # dragged above the first one's.
+    page.locator("#sections-1 h3").drag_to(page.locator("#sections-0 h3"))
     page.select_option("#id_status", "published")
     page.fill("#id_published_at_0", "2026-11-01")
     page.fill("#id_published_at_1", "08:00:00")
