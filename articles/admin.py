@@ -351,6 +351,8 @@ def stale_message(article):
 @admin.register(Article)
 class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
     form = ArticleAdminForm
+    # django-reversion sets its own list template; ours extends it (import link + recover link).
+    change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
     compare_template = "admin/articles/article/compare.html"
     list_display = [
