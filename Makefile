@@ -10,11 +10,13 @@ PIP     := $(PY) -m pip --disable-pip-version-check -q
 # Local commands run with debug on (a local secret key, static files served by runserver).
 DEV     := DJANGO_DEBUG=1
 
-.PHONY: help serve test lint seed superuser bench clean
+.PHONY: help serve test test-sqlite test-postgres lint seed superuser bench clean
 
 help:
 	@echo "make serve      set up .venv, migrate, load the first article, serve http://$(HOST):$(PORT)/"
-	@echo "make test       install what the tests need and run the whole suite"
+	@echo "make test       install what the tests need and run the whole suite (SQLite, then PostgreSQL)"
+	@echo "make test-sqlite    the suite once, on SQLite (with a throw-away Redis for the cache tests)"
+	@echo "make test-postgres  the suite once, on a throw-away PostgreSQL with Redis as the cache"
 	@echo "make lint       ruff, Django's checks, makemigrations --check"
 	@echo "make superuser  create a staff account (asks for a password)"
 	@echo "make bench      speed measurements (bench/*.py), as ratios against a baseline"
@@ -45,9 +47,18 @@ lint: $(VENV)/.stamp-test
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 # Browser tests are part of the suite: Chromium and CJK fonts are installed first (or the run fails).
-test: $(VENV)/.stamp-test
+# Both passes start their own servers from Debian's packages (installed when missing) and
+# stop them afterwards: see .ci/with-postgres and .ci/with-redis. PYTEST_ARGS narrows a run.
+PYTEST_ARGS ?=
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.stamp-test
 	.ci/install-browser
-	$(VENV)/bin/pytest
+	.ci/with-redis $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.stamp-test
+	.ci/install-browser
+	.ci/with-redis --cache .ci/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.stamp-base
 	@for script in bench/*.py; do echo "== $$script"; $(DEV) $(PY) $$script || exit 1; done

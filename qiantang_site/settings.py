@@ -1,13 +1,19 @@
 """Settings for the Qiantang site, read from the environment.
 
-The defaults are the embedded set-up: SQLite in the project folder and local media.
-Debug is off unless DJANGO_DEBUG asks for it, and with debug off a secret key is required.
+The defaults are the embedded set-up: SQLite in the project folder, local memory cache and
+local media. Debug is off unless DJANGO_DEBUG asks for it, and with debug off a secret key is
+required. Production adds DATABASE_URL (PostgreSQL), CACHE_URL (Redis) and DJANGO_MEDIA_STORAGE
+(S3-compatible object storage); README.md has the table of every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,19 +29,49 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def read_secret_key():
+    # A file is how container platforms hand out secrets; the variable wins when both are set.
+    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+    path = os.environ.get("DJANGO_SECRET_KEY_FILE", "").strip()
+    if not key and path:
+        try:
+            key = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"DJANGO_SECRET_KEY_FILE is {path!r} but it cannot be read ({exc.strerror})."
+            ) from None
+    return key
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = read_secret_key()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random string in production, "
+            "DJANGO_SECRET_KEY is not set. Set it to a long random string in production "
+            "(or point DJANGO_SECRET_KEY_FILE at a file holding one), "
             "or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# The staff's admin lives here; a path of one's own keeps it out of the scanners' way.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip().strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_PATH must not be empty: the site's pages live at /.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,17 +83,29 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "reversion",
     "adminsortable2",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Right after security, so static files get the same headers and skip everything else.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "qiantang_site.urls"
@@ -80,12 +128,21 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "qiantang_site.wsgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+# DATABASE_URL, e.g. postgres://user:password@db.internal:5432/qiantang (psycopg 3). Without it,
+# SQLite in the project folder (or at SQLITE_PATH).
+if os.environ.get("DATABASE_URL", "").strip():
+    DATABASES = {
+        "default": dj_database_url.config(
+            conn_max_age=env_int("DJANGO_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     }
-}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -105,24 +162,193 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["qiantang_site.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "qiantang_site" / "static"]
 
-MEDIA_URL = "/media/"
+# Renditions are linked at MEDIA_URL: a CDN in front of the bucket, e.g.
+# https://img.example.com/, or /media/ behind the site's own nginx.
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+if not MEDIA_URL.endswith("/"):
+    MEDIA_URL += "/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+FILE_UPLOAD_PERMISSIONS = 0o644
+# Media from the app itself, only for trying production on one machine (`make serve-prod`).
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA")
+
+# Local disk by default; "s3" keeps media in an S3-compatible bucket so that app servers
+# hold no state. Originals stay private (signed, short-lived links for staff); renditions are
+# public under MEDIA_URL. See qiantang_site/storage.py.
+MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "local").strip().lower()
+if MEDIA_STORAGE == "local":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not _bucket:
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_STORAGE is s3 but AWS_STORAGE_BUCKET_NAME is not set."
+        )
+    DEFAULT_STORAGE = {
+        "BACKEND": "qiantang_site.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # Credentials may also come from the machine's role; boto3 looks for them then.
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "querystring_expire": env_int("DJANGO_ORIGINALS_URL_SECONDS", 600),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    if not MEDIA_URL.startswith(("http://", "https://")):
+        # No CDN named: readers fetch renditions from the bucket itself (path-style address).
+        _endpoint = os.environ.get("AWS_S3_ENDPOINT_URL", "").strip().rstrip("/")
+        if not _endpoint:
+            _region = os.environ.get("AWS_S3_REGION_NAME", "").strip() or "us-east-1"
+            _endpoint = f"https://s3.{_region}.amazonaws.com"
+        _location = os.environ.get("AWS_LOCATION", "").strip("/")
+        MEDIA_URL = f"{_endpoint}/{_bucket}/" + (f"{_location}/" if _location else "")
+else:
+    raise ImproperlyConfigured(f"DJANGO_MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "default": DEFAULT_STORAGE,
+    # Hashed, compressed names: far-future caching, and a deploy never serves stale CSS.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if DEBUG:
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# CACHE_URL: locmem:// (default, one process), redis://host:6379/0, rediss://, unix:///path
+# or dummy://. Several app servers need Redis, so that an edit shows on all of them at once.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip() or "locmem://"
+
+
+def cache_from_url(url):
+    scheme = urlsplit(url).scheme
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if scheme in {"redis", "rediss", "unix"}:
+        return {
+            # Django's own Redis backend, wrapped so that Redis going away slows pages down
+            # instead of breaking them (qiantang_site/cache.py).
+            "BACKEND": "qiantang_site.cache.FailSoftRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r} is not understood: use locmem://, dummy://, redis://, "
+        "rediss:// or unix://."
+    )
+
+
+CACHES = {"default": {**cache_from_url(CACHE_URL), "KEY_PREFIX": "qiantang"}}
+
+# Set to the deployed commit: a deploy then starts fresh page-cache keys and ETags.
+RELEASE = os.environ.get("DJANGO_RELEASE", "")
+# How long shared caches and browsers may keep a public page, and serve it stale meanwhile.
+PUBLIC_PAGE_MAX_AGE = env_int("DJANGO_PUBLIC_MAX_AGE", 60)
+PUBLIC_PAGE_STALE_SECONDS = env_int("DJANGO_PUBLIC_STALE_SECONDS", 300)
 
 # The name readers see in the header, feeds and structured data.
 SITE_NAME = os.environ.get("SITE_NAME", "钱塘观察")
 SITE_DESCRIPTION = "把报纸版面上的深度报道，原样带到网上。"
 
+# Logs go to stdout, one JSON object a line in production (for the log collector), plain
+# text when debugging at a terminal.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            # An ISO 8601 time in UTC, whatever TIME_ZONE the pages use.
+            "timestamp": "time",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Security -----------------------------------------------------------------------------
+# DJANGO_HTTPS=off is only for trying the production set-up over plain http on this machine
+# (`make serve-prod`): it turns off the HTTPS redirect, HSTS and Secure-only cookies.
+HTTPS = not DEBUG and env_bool("DJANGO_HTTPS", default=True)
+SECURE_SSL_REDIRECT = HTTPS
+# The TLS-terminating proxy (nginx, a load balancer) says the request came over https.
+# It must set this header itself, overwriting any the client sent (docs/deploy.md).
+if env_bool("DJANGO_BEHIND_PROXY", default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer's health check talks plain http to each app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Pictures may come from the CDN (MEDIA_URL) and, for staff, signed links to the bucket.
+_image_sources = [CSP.SELF, "data:"]
+for _url in (MEDIA_URL, os.environ.get("AWS_S3_ENDPOINT_URL", "")):
+    if (_o := _origin(_url)) and _o not in _image_sources:
+        _image_sources.append(_o)
+if MEDIA_STORAGE == "s3" and not os.environ.get("AWS_S3_ENDPOINT_URL"):
+    _image_sources.append("https://*.amazonaws.com")
+
+# Scripts only from our own files: no inline script, no eval, so injected markup cannot run.
+# Inline style attributes stay allowed (the admin uses some); they cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": _image_sources,
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# --- Admin login throttling (django-axes) -------------------------------------------------
+# Five wrong passwords for one account from one address lock that pair out for half an hour.
+# Locking by account alone would let anyone lock the desk out; by address alone would lock
+# a whole newsroom behind one NAT.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+# The client's address: REMOTE_ADDR, unless the proxy in front names a header it sets itself
+# (e.g. DJANGO_CLIENT_IP_HEADER=X-Real-IP with nginx's `proxy_set_header X-Real-IP`).
+_ip_header = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip()
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_" + _ip_header.upper().replace("-", "_"), "REMOTE_ADDR")
+    if _ip_header
+    else ("REMOTE_ADDR",)
+)

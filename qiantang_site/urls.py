@@ -2,7 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from .health import healthz
+from .media import serve_media
 
 
 def favicon(request):
@@ -11,12 +14,20 @@ def favicon(request):
 
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("favicon.ico", favicon),
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static as serve_from
-
-    urlpatterns += serve_from(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG or settings.SERVE_MEDIA:
+    # Outside a local trial, nginx or the CDN serves media (docs/deploy.md).
+    prefix = settings.MEDIA_URL.lstrip("/")
+    if prefix and not settings.MEDIA_URL.startswith(("http://", "https://")):
+        urlpatterns += [
+            re_path(
+                rf"^{prefix}(?P<path>.*)$",
+                serve_media,
+                {"document_root": settings.MEDIA_ROOT},
+            )
+        ]

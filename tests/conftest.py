@@ -1,4 +1,7 @@
+import os
+
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -6,3 +9,24 @@ def media_root(settings, tmp_path):
     """Every test writes uploads and renditions to its own folder, never to media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache outlives a test's database rollback; a page cached by one test must not
+    # answer in the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def redis_url():
+    """The throw-away Redis that .ci/with-redis started (make test). CI must have it."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        message = "REDIS_URL is not set: run the suite through `make test` (.ci/with-redis)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
