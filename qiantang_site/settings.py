@@ -218,6 +218,8 @@ STORAGES = {
     # Hashed, compressed names: far-future caching, and a deploy never serves stale CSS.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# With debug on, files come straight from the source folders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 

@@ -19,6 +19,7 @@ STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 # Django's test client logs in without a request, which django-axes refuses; the lock-out
 # tests turn it back on.
 AXES_ENABLED = False
