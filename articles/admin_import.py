@@ -152,13 +152,17 @@ def preview_blocks(page):
         items = []
         for number in range(len(paragraphs) + 1):
             items.extend(
-                {"figure": f["caption"]}
+                {"figure": f["caption"], "credit": f["credit"]}
                 for f in figures
                 if f["after_paragraph"] is not None
                 and min(f["after_paragraph"], len(paragraphs)) == number
             )
             if number < len(paragraphs):
                 items.append({"paragraph": paragraphs[number], "number": number + 1})
-        items.extend({"figure": f["caption"]} for f in figures if f["after_paragraph"] is None)
+        items.extend(
+            {"figure": f["caption"], "credit": f["credit"]}
+            for f in figures
+            if f["after_paragraph"] is None
+        )
         blocks.append({"heading": section["heading"], "items": items})
     return blocks

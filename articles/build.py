@@ -53,6 +53,7 @@ def create_article(
                 after_paragraph=figure.get("after_paragraph"),
                 position=position,
                 caption=figure["caption"],
+                credit=figure.get("credit", ""),
             )
         )
     return article, figures

@@ -352,12 +352,16 @@ def _take_credit(page, line):
     credit = _credit(line)
     if credit is None:
         return False
+    _add_credit(page, credit)
+    return True
+
+
+def _add_credit(page, credit):
     if page.photo_credit:
         page.warnings.append(f"有不止一行图片来源，“{credit}”已并入图片来源。")
         page.photo_credit += "；" + credit
     else:
         page.photo_credit = credit
-    return True
 
 
 def _read_header(page, header):
@@ -413,7 +417,12 @@ def _read_body(page, body):
     def place_captions(captions, section_index, after):
         for caption in captions:
             page.figures.append(
-                {"caption": caption, "section": section_index, "after_paragraph": after}
+                {
+                    "caption": str(caption),
+                    "credit": caption.credit,
+                    "section": section_index,
+                    "after_paragraph": after,
+                }
             )
 
     def settle(next_line):
@@ -434,7 +443,9 @@ def _read_body(page, body):
             place_captions(shorts, 0, 0)
             return
         if open_paragraph:
-            heading_at = next((i for i, s in enumerate(shorts) if _looks_like_heading(s)), None)
+            heading_at = next(
+                (i for i, s in enumerate(shorts) if _looks_like_heading(s) and not s.credit), None
+            )
             if heading_at is None:
                 # Between the two halves of a cut paragraph: captions. The text goes on.
                 place_captions(shorts, index, len(section["paragraphs"]))
@@ -445,8 +456,13 @@ def _read_body(page, body):
             )
             open_paragraph = False
         else:
-            heading_at = len(shorts) - 1
-            styled = [i for i, s in enumerate(shorts) if _looks_like_heading(s)]
+            # A line with its own photographer ("（张三 摄）") is a caption, never a heading.
+            plain = [i for i, s in enumerate(shorts) if not s.credit]
+            if not plain:
+                place_captions(shorts, index, len(section["paragraphs"]))
+                return
+            heading_at = plain[-1]
+            styled = [i for i in plain if _looks_like_heading(shorts[i])]
             if len(styled) == 1:
                 heading_at = styled[0]
             elif len(shorts) > 1:
@@ -459,14 +475,23 @@ def _read_body(page, body):
                     f"“{shorts[0]}”已当作小标题；如果它是图片说明，请导入后改为图片。"
                 )
         place_captions(shorts[:heading_at], index, None)
-        sections.append({"heading": shorts[heading_at], "paragraphs": []})
+        sections.append({"heading": str(shorts[heading_at]), "paragraphs": []})
         place_captions(shorts[heading_at + 1 :], len(sections) - 1, 0)
 
     for line in body:
+        photographer = _photographer(line)
+        if photographer:
+            if pending and not pending[-1].credit:
+                # "（张三 摄）" under a caption: that photo's own credit.
+                pending[-1].credit = photographer
+            else:
+                _add_credit(page, photographer)
+            continue
         if _take_credit(page, line):
             continue
         if _is_short(line) and not (open_paragraph and not pending and _continues(line)):
-            pending.append(line)
+            caption, photographer = _split_photographer(line)
+            pending.append(_Short(caption, photographer))
             continue
         settle(line)
         section = sections[-1]
@@ -491,6 +516,36 @@ def _read_body(page, body):
         for figure in page.figures:
             figure["section"] -= 1
     page.sections = sections
+
+
+class _Short(str):
+    """A short line waiting to be read as a caption or a sub-heading, with any photographer."""
+
+    def __new__(cls, text, credit=""):
+        short = super().__new__(cls, text)
+        short.credit = credit
+        return short
+
+
+# "（张三 摄）", "本报记者 张三 摄", "新华社记者 李四 摄": a photo's own credit.
+_PHOTOGRAPHER = re.compile(
+    rf"(?P<credit>(?:[{_CJK}]{{0,6}}(?:记者|通讯员)\s*)?[{_CJK}·]{{2,6}}(?:\s+[{_CJK}·]{{1,6}})*\s*摄)"
+)
+_PHOTOGRAPHER_LINE = re.compile(rf"^[（(]?\s*{_PHOTOGRAPHER.pattern}\s*[）)]?$")
+_PHOTOGRAPHER_TAIL = re.compile(rf"^(?P<caption>.+?)\s*[（(]\s*{_PHOTOGRAPHER.pattern}\s*[）)]$")
+
+
+def _photographer(line):
+    match = _PHOTOGRAPHER_LINE.match(line)
+    return " ".join(match.group("credit").split()) if match else ""
+
+
+def _split_photographer(line):
+    """A caption and the photographer printed at its end: "鸭鸭直播电商（张三 摄）"."""
+    match = _PHOTOGRAPHER_TAIL.match(line)
+    if not match:
+        return line, ""
+    return match.group("caption"), " ".join(match.group("credit").split())
 
 
 def _continues(line):

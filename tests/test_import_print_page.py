@@ -364,3 +364,13 @@ def test_admin_publishes_when_photos_are_uploaded_or_figures_removed_in_the_same
     assert article.is_public
     assert article.figures.count() == 4
     assert all(f.image for f in article.figures.all())
+
+
+def test_a_photographer_printed_with_a_caption_is_kept_on_its_figure():
+    out = run(PAGES / "harbor-photo-credits.txt")
+    assert "已创建草稿" in out
+    figures = Article.objects.get().figures.all()
+    assert [(f.caption, f.credit) for f in figures] == [
+        ("梅山港区的自动化码头", "本报记者 许静 摄"),
+        ("夜色中的穿山港区", "通讯员 林海 摄"),
+    ]

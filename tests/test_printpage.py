@@ -23,6 +23,7 @@ def lost_characters(text, page):
         out.append(section["heading"])
         out.extend(section["paragraphs"])
     out.extend(page.captions)
+    out.extend(figure["credit"] for figure in page.figures)
     wanted = Counter(c for c in text if not c.isspace() and c != "\ufeff")
     return wanted - Counter("".join(out))
 
@@ -79,6 +80,7 @@ def seed_from_map():
         "figures": [
             {
                 "caption": line(f["caption"]),
+                "credit": "",
                 "section": f["section"],
                 "after_paragraph": f["after_paragraph"],
             }
@@ -135,8 +137,8 @@ def test_one_author_with_role_subtitle_and_captions_above_the_text():
     assert page.authors == ["王晓东"]
     assert page.byline == "本报记者 王晓东"
     assert page.figures == [
-        {"caption": "赛道起点的志愿者服务站", "section": 0, "after_paragraph": 0},
-        {"caption": "参赛选手冲过终点线", "section": 0, "after_paragraph": 0},
+        {"caption": "赛道起点的志愿者服务站", "credit": "", "section": 0, "after_paragraph": 0},
+        {"caption": "参赛选手冲过终点线", "credit": "", "section": 0, "after_paragraph": 0},
     ]
     assert [s["heading"] for s in page.sections] == ["", "赛道保障 一公里一站点"]
     assert [len(s["paragraphs"]) for s in page.sections] == [3, 2]
@@ -178,8 +180,8 @@ def test_badge_without_kicker_and_captions_between_sections():
     assert [len(s["paragraphs"]) for s in page.sections] == [2, 2, 2]
     # The two captions stood at the end of the second section, before the next sub-heading.
     assert page.figures == [
-        {"caption": "朝晖新村加装的电梯", "section": 1, "after_paragraph": None},
-        {"caption": "施工人员正在安装导轨", "section": 1, "after_paragraph": None},
+        {"caption": "朝晖新村加装的电梯", "credit": "", "section": 1, "after_paragraph": None},
+        {"caption": "施工人员正在安装导轨", "credit": "", "section": 1, "after_paragraph": None},
     ]
     assert page.photo_credit == "图片来源：杭州市住房保障和房产管理局"
 
@@ -249,12 +251,14 @@ def test_credit_in_ascii_brackets_and_byline_with_text_and_picture_marks():
         "elevators-four-authors.txt",
         "tea-no-byline.txt",
         "wrapped-lines-badge-only.txt",
+        "harbor-photo-credits.txt",
     ],
 )
 def test_no_character_of_a_page_is_lost(name):
     text = page_text(name)
     page = parse(text)
-    assert lost_characters(text, page) <= Counter("（）()")
+    # Only the brackets around credit lines go: "（本版图片由…提供）" is stored without them.
+    assert set(lost_characters(text, page)) <= set("（）()")
 
 
 def test_a_paragraph_cut_at_the_end_of_the_page_is_kept_and_warned_about():
@@ -345,3 +349,28 @@ def test_pages_shuffled_and_spliced_lose_no_character_and_never_fail():
         page = parse(text.replace("\n", rng.choice(["\n", "\r\n", "\n\n"])))
         lost = lost_characters(text, page)
         assert set(lost) <= set("（）()"), (seed, lost)
+
+
+def test_photographers_under_or_after_a_caption_become_that_figures_credit():
+    page = parse(page_text("harbor-photo-credits.txt"))
+    assert page.kicker == "港口观察"
+    assert page.subtitle == "——上半年完成1800万标准箱"
+    assert page.authors == ["林海", "许静"]
+    assert page.figures == [
+        {
+            "caption": "梅山港区的自动化码头",
+            "credit": "本报记者 许静 摄",
+            "section": 0,
+            "after_paragraph": None,
+        },
+        {
+            "caption": "夜色中的穿山港区",
+            "credit": "通讯员 林海 摄",
+            "section": 0,
+            "after_paragraph": None,
+        },
+    ]
+    assert [s["heading"] for s in page.sections] == ["", "智慧港口 5G赋能"]
+    assert [len(s["paragraphs"]) for s in page.sections] == [2, 2]
+    # A lone short line above the headline could be a badge: said, not guessed silently.
+    assert page.warnings == ["“港口观察”已当作引题；如果它是栏目标识，请导入后改为栏目。"]

@@ -100,12 +100,12 @@ class Command(BaseCommand):
             for number, paragraph in enumerate(section["paragraphs"], start=1):
                 for figure in captions.get(index, []):
                     if figure["after_paragraph"] == number - 1:
-                        write(f"    [图] {figure['caption']}")
+                        write(f"    [图] {_figure(figure)}")
                 write(f"  {number}. {_clip(paragraph)}")
             for figure in captions.get(index, []):
                 after = figure["after_paragraph"]
                 if after is None or after >= len(section["paragraphs"]):
-                    write(f"    [图] {figure['caption']}")
+                    write(f"    [图] {_figure(figure)}")
         write(f"图片署名：{page.photo_credit or '（无）'}")
         if page.warnings:
             write(self.style.WARNING(f"需要核对的地方（{len(page.warnings)}）："))
@@ -127,6 +127,11 @@ def _published_at(value):
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
+
+
+def _figure(figure):
+    credit = f"（{figure['credit']}）" if figure["credit"] else ""
+    return figure["caption"] + credit
 
 
 def _clip(text, n=40):
