@@ -93,7 +93,6 @@ def try_to_publish_as_reporter(page, base_url, username):
     seen = {"status_locked": page.locator("#id_status").is_disabled()}
     page.fill("#id_title", "记者的稿子")
     page.get_by_role("button", name="添加另一个 小节").click()
-    page.fill("#id_sections-0-position", "1")
     page.fill("#id_sections-0-body", "一段正文。")
     page.click("input[name=_save]")
     page.locator(".messagelist .success").wait_for()
