@@ -81,21 +81,27 @@ def highlight(text, terms):
 
 
 def snippet(article, terms):
-    """A short passage around the first match outside the headline, highlighted.
+    """A short passage around a match outside the headline, highlighted.
 
+    The passage that holds the most of the terms wins; among equals, the earliest.
     Expects the article's sections and figures to be prefetched.
     """
-    texts = [article.summary, article.kicker, article.subtitle]
+    texts = [article.summary, article.subtitle]
     for section in article.sections.all():
         texts.append(section.heading)
         texts.extend(section.paragraphs)
     texts.extend(figure.caption for figure in article.figures.all())
     pattern = _pattern(terms)
+    best, best_found = None, 0
     for text in texts:
-        match = pattern.search(text or "")
-        if match:
-            return highlight(_window(text, match.start()), terms)
-    return highlight(_window(article.description(), 0), terms)
+        found = {m.group().casefold() for m in pattern.finditer(text or "")}
+        if len(found) > best_found:
+            best, best_found = text, len(found)
+            if best_found == len(terms):
+                break
+    if best is None:
+        return highlight(_window(article.description(), 0), terms)
+    return highlight(_window(best, pattern.search(best).start()), terms)
 
 
 def _window(text, at):

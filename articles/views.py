@@ -110,6 +110,7 @@ def search_view(request):
         page = Paginator(queryset, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         for article in page:
             article.search_title = search.highlight(article.title, query.terms)
+            article.search_kicker = search.highlight(article.kicker, query.terms)
             article.search_snippet = search.snippet(article, query.terms)
     return render(
         request,

@@ -158,3 +158,19 @@ def test_highlight_is_case_insensitive_for_latin_text():
 def test_search_page_asks_robots_not_to_index(client):
     soup = search(client, q="钱塘")
     assert "noindex" in soup.select_one("meta[name=robots]")["content"]
+
+
+def test_snippet_prefers_the_passage_holding_all_the_terms(client):
+    make_article(
+        "钱塘观察",
+        sections=[("", "第一段只说钱塘。\n\n第二段说钱塘的直播电商。")],
+    )
+    soup = search(client, q="钱塘 直播")
+    marks = [m.get_text() for m in soup.select(".result__snippet mark")]
+    assert marks == ["钱塘", "直播"]
+
+
+def test_kicker_is_shown_and_highlighted_in_results(client):
+    make_article("标题", kicker="钱塘产业平台")
+    soup = search(client, q="钱塘")
+    assert soup.select_one(".result .kicker mark").get_text() == "钱塘"
