@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .checks import publish_problems
+from .images import PhotoFormField, validate_photo
 from .text import ascii_slug
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -291,6 +292,17 @@ class Section(models.Model):
         return f"section-{self.position}"
 
 
+class PhotoField(models.ImageField):
+    """An ImageField judged by Pillow (articles.images.check_photo) in every form and full_clean."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_photo])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PhotoFormField, **kwargs})
+
+
 def figure_upload_to(instance, filename):
     # The original is kept as uploaded; readers are only ever sent renditions.
     return timezone.now().strftime("originals/%Y/%m/") + filename
@@ -316,13 +328,16 @@ class Figure(models.Model):
         help_text="填 0 表示放在该节开头；留空则放在该节末尾。",
     )
     position = models.PositiveSmallIntegerField("顺序", default=0)
-    image = models.ImageField(
+    image = PhotoField(
         "图片",
         upload_to=figure_upload_to,
         width_field="width",
         height_field="height",
         blank=True,
-        help_text="JPEG、PNG 或 WebP。原图不会直接发给读者。",
+        help_text=(
+            "JPEG、PNG 或 WebP，最大 25 MB、5000 万像素。原图只存档，读者看到的是"
+            "自动生成的各尺寸版本（已去掉拍摄地点等信息）。"
+        ),
     )
     width = models.PositiveIntegerField("宽度", null=True, blank=True, editable=False)
     height = models.PositiveIntegerField("高度", null=True, blank=True, editable=False)
@@ -363,6 +378,46 @@ class Figure(models.Model):
     def alt(self):
         return self.alt_text or self.caption
 
+    # Renditions by kind. They read self.renditions.all(), so a prefetch serves every call.
+    def _renditions(self, kind):
+        return sorted((r for r in self.renditions.all() if r.kind == kind), key=lambda r: r.width)
+
+    @property
+    def webp_renditions(self):
+        return self._renditions("webp")
+
+    def srcset(self, max_width=None):
+        return ", ".join(
+            f"{r.file.url} {r.width}w"
+            for r in self.webp_renditions
+            if max_width is None or r.width <= max_width
+        )
+
+    @property
+    def webp_srcset(self):
+        return self.srcset()
+
+    @property
+    def small_srcset(self):
+        """For list thumbnails: no candidate wider than 800 pixels."""
+        return self.srcset(max_width=800)
+
+    @property
+    def fallback_rendition(self):
+        fallback = self._renditions("jpeg")
+        return fallback[0] if fallback else None
+
+    @property
+    def social_rendition(self):
+        social = self._renditions("social")
+        return social[0] if social else None
+
+    @property
+    def thumbnail_rendition(self):
+        """The smallest rendition, for the admin and other small previews."""
+        webp = self.webp_renditions
+        return webp[0] if webp else self.fallback_rendition
+
 
 class Rendition(models.Model):
     figure = models.ForeignKey(
@@ -370,6 +425,9 @@ class Rendition(models.Model):
     )
     spec = models.CharField("规格", max_length=40)
     file = models.FileField("文件", upload_to="renditions/", max_length=255)
+    source = models.CharField(
+        "来源原图", max_length=255, blank=True, help_text="生成这个版本时所用原图的存储名。"
+    )
     width = models.PositiveIntegerField("宽度")
     height = models.PositiveIntegerField("高度")
     size = models.PositiveIntegerField("字节数")
@@ -384,6 +442,11 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.figure_id}:{self.spec}"
+
+    @property
+    def kind(self):
+        """ "webp", "jpeg" (the fallback) or "social": the part of the spec before the first dash."""
+        return self.spec.split("-", 1)[0]
 
 
 class Correction(models.Model):

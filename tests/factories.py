@@ -1,6 +1,8 @@
 """Plain factory functions: data built in the test that needs it, not loaded from fixtures."""
 
 import io
+import struct
+import zlib
 from datetime import timedelta
 from itertools import count
 
@@ -64,6 +66,93 @@ def jpeg_bytes(width=1200, height=800, colour=(30, 90, 150), **save_options):
 
 def jpeg_upload(name="photo.jpg", **kwargs):
     return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+# --- Photo files for the image pipeline, made with Pillow in memory -----------------------------
+
+
+def image_bytes(image, format, **save_options):
+    out = io.BytesIO()
+    image.save(out, format=format, **save_options)
+    return out.getvalue()
+
+
+def upload(data, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def rotated_phone_jpeg(stored=(1600, 1000)):
+    """A phone photo stored on its side: top half red, bottom half blue, EXIF orientation 6,
+    GPS coordinates and XMP. Upright it is portrait, with red on the right."""
+    image = Image.new("RGB", stored, (220, 20, 20))
+    image.paste((20, 20, 220), (0, stored[1] // 2, stored[0], stored[1]))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (30.0, 15.0, 36.0), 3: "E", 4: (120.0, 12.0, 0.0)}
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/>secret-xmp-location</x:xmpmeta>'
+    return image_bytes(image, "JPEG", exif=exif, xmp=xmp, quality=90)
+
+
+def cmyk_jpeg(colour=(0, 255, 255, 0), size=(900, 600)):
+    """Pure red as a print shop would send it: CMYK (no cyan, full magenta and yellow)."""
+    return image_bytes(Image.new("CMYK", size, colour), "JPEG", quality=95)
+
+
+def png_16bit_grey(size=(900, 600), value=32768):
+    """A 16-bit greyscale PNG, mid-grey: 32768 of 65535."""
+    return image_bytes(Image.new("I;16", size, value), "PNG")
+
+
+def transparent_png(size=(900, 600)):
+    """Left half transparent, right half opaque green."""
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    image.paste((0, 160, 0, 255), (size[0] // 2, 0, size[0], size[1]))
+    return image_bytes(image, "PNG")
+
+
+def animated_gif(size=(200, 150)):
+    frames = [Image.new("P", size, index) for index in range(3)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return out.getvalue()
+
+
+def truncated_jpeg(size=(1200, 800)):
+    """A real camera-like JPEG cut off half-way, as an interrupted upload leaves it."""
+    data = image_bytes(Image.effect_noise(size, 40).convert("RGB"), "JPEG", quality=90)
+    return data[: len(data) // 2]
+
+
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
+    b'<circle cx="50" cy="50" r="40" fill="red"/></svg>'
+)
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
+
+
+def png_header_only(width, height):
+    """A valid PNG header claiming width x height, with almost no pixel data behind it:
+    a decompression bomb that would need width * height * 3 bytes to decode."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def media_files(root):
+    """Every file under the test's MEDIA_ROOT, as paths relative to it."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def make_staff(username="editor", *, superuser=False, perms=("change_article",)):

@@ -1,0 +1,45 @@
+"""The one place where saving or deleting a figure touches image files.
+
+Renditions follow a figure's image and focal point whatever saved the figure (the admin, the
+seed loader, the importer, a revision being restored), so the trigger is a post_save handler
+here rather than a line each caller could forget. Files go when their rows go: a replaced or
+deleted original and every rendition leave no orphan in media/.
+"""
+
+import logging
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from PIL import Image
+
+from .images import delete_file_on_commit, sync_renditions
+from .models import Figure, Rendition
+
+logger = logging.getLogger(__name__)
+
+# A save that only touches these fields (reordering figures, say) cannot change a rendition.
+RENDITION_INPUTS = {"image", "focal_x", "focal_y"}
+
+
+@receiver(post_save, sender=Figure, dispatch_uid="make_renditions_when_figure_saved")
+def make_renditions_when_figure_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and not RENDITION_INPUTS & set(update_fields)):
+        return
+    try:
+        sync_renditions(instance)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        # Forms refuse such files (images.check_photo); one that came in another way must not
+        # turn an editor's save into a server error. The figure shows no picture until fixed.
+        logger.exception("Could not make renditions for figure %s", instance.pk)
+
+
+@receiver(post_delete, sender=Figure, dispatch_uid="delete_original_with_figure")
+def delete_original_with_figure(sender, instance, **kwargs):
+    if instance.image and not Figure.objects.filter(image=instance.image.name).exists():
+        delete_file_on_commit(instance.image.storage, instance.image.name)
+
+
+@receiver(post_delete, sender=Rendition, dispatch_uid="delete_rendition_file")
+def delete_rendition_file(sender, instance, **kwargs):
+    if instance.file:
+        delete_file_on_commit(instance.file.storage, instance.file.name)
