@@ -241,11 +241,18 @@ def edited_object_id(request):
 
 
 def figure_thumbnail(figure):
+    """The smallest rendition: the admin never loads a full-size original."""
     if figure is None or not figure.image:
         return "尚未上传图片"
+    rendition = figure.thumbnail_rendition
+    if rendition is None:
+        return "预览尚未生成"
     return format_html(
-        '<img src="{}" alt="" style="max-width:160px;max-height:110px;border-radius:4px">',
-        figure.image.url,
+        '<img src="{}" alt="" width="{}" height="{}" loading="lazy" '
+        'style="max-width:160px;max-height:110px;width:auto;height:auto;border-radius:4px">',
+        rendition.file.url,
+        rendition.width,
+        rendition.height,
     )
 
 
@@ -391,7 +398,9 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("figures", "bylines__author")
+        return (
+            super().get_queryset(request).prefetch_related("figures__renditions", "bylines__author")
+        )
 
     @property
     def media(self):

@@ -49,12 +49,19 @@ def publish_problems(article, sections=None, figures=None):
         name = f"第 {number} 张图片"
         if not figure.image:
             problems.append(f"{name}还没有上传图片文件。")
-        if not (figure.caption or "").strip():
-            if (figure.alt_text or "").strip():
-                problems.append(f"{name}缺少图片说明。")
-            else:
-                problems.append(f"{name}缺少图片说明和替代文字（读屏软件要靠它们描述图片）。")
+        problem = figure_caption_problem(figure, name)
+        if problem:
+            problems.append(problem)
     return problems
+
+
+def figure_caption_problem(figure, name="这张图片"):
+    """A news photo without a caption is an error on the page; the alt text falls back to it."""
+    if (figure.caption or "").strip():
+        return None
+    if (figure.alt_text or "").strip():
+        return f"{name}缺少图片说明。"
+    return f"{name}缺少图片说明和替代文字（读屏软件要靠它们描述图片）。"
 
 
 def text_warnings(article, sections=None, figures=None):

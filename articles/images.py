@@ -9,6 +9,7 @@
   from `manage.py regenerate_renditions`; a public request never processes an image.
 """
 
+import hashlib
 import io
 import logging
 import warnings
@@ -417,8 +418,11 @@ def sync_renditions(figure, *, force=False):
             height=rendered.height,
             size=len(rendered.data),
         )
+        # The content's hash in the name: a URL never points at different bytes over time, so
+        # browsers and the CDN may cache renditions for good.
+        digest = hashlib.sha256(rendered.data).hexdigest()[:10]
         rendition.file.save(
-            f"{figure.pk}/{stem}-{rendered.spec.name}.{rendered.spec.extension}",
+            f"{figure.pk}/{stem}-{rendered.spec.name}-{digest}.{rendered.spec.extension}",
             ContentFile(rendered.data),
             save=False,
         )

@@ -55,6 +55,10 @@ def article_detail(request, pk, slug=None):
         return redirect(article, permanent=True)
     blocks = article_blocks(article)
     sections = list(article.sections.all())
+    # The first picture a reader meets is fetched at once; the others load lazily.
+    first_figure = next(
+        (item for block in blocks for kind, item in block["items"] if kind == "figure"), None
+    )
     share_figure, share_image = metadata.share_image(article)
     response = render(
         request,
@@ -63,6 +67,7 @@ def article_detail(request, pk, slug=None):
             "article": article,
             "blocks": blocks,
             "preview": preview,
+            "first_figure": first_figure,
             "toc": [s for s in sections if s.heading],
             "reading_minutes": reading_minutes(
                 [article.title] + [p for s in sections for p in [s.heading, *s.paragraphs]]

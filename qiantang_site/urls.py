@@ -21,12 +21,13 @@ urlpatterns = [
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:
-    # Outside a local trial, nginx or the CDN serves media (docs/deploy.md).
+    # Outside a local trial, nginx or the CDN serves media (docs/deploy.md). Only renditions:
+    # originals keep the photographer's EXIF and GPS and are never served.
     prefix = settings.MEDIA_URL.lstrip("/")
     if prefix and not settings.MEDIA_URL.startswith(("http://", "https://")):
         urlpatterns += [
             re_path(
-                rf"^{prefix}(?P<path>.*)$",
+                rf"^{prefix}(?P<path>renditions/.*)$",
                 serve_media,
                 {"document_root": settings.MEDIA_ROOT},
             )
