@@ -77,6 +77,7 @@ def test_import_creates_a_draft_with_figures_waiting_for_photos(tmp_path):
     out = run(export, "--column", "体育", "--published-at", "2026-06-20 08:00")
     article = Article.objects.get()
     assert f"已创建草稿 #{article.pk}" in out
+    assert reverse("admin:articles_article_change", args=[article.pk]) in out
     assert article.status == Article.Status.DRAFT
     assert article.title == "钱塘江畔跑出城市新活力"
     assert article.subtitle == "——记2026杭州马拉松赛事保障一线"

@@ -4,6 +4,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -70,7 +71,10 @@ class Command(BaseCommand):
                 f"{page.paragraph_count} 段、{len(figures)} 张图片（等待上传照片）。"
             )
         )
-        self.stdout.write(f"在后台编辑：/admin/articles/article/{article.pk}/change/")
+        # The admin's path is configurable (settings), so the address is reversed, not written.
+        self.stdout.write(
+            f"在后台编辑：{reverse('admin:articles_article_change', args=[article.pk])}"
+        )
 
     def _read(self, name):
         if name == "-":
