@@ -23,6 +23,9 @@ RENDITION_INPUTS = {"image", "focal_x", "focal_y"}
 
 @receiver(post_save, sender=Figure, dispatch_uid="make_renditions_when_figure_saved")
 def make_renditions_when_figure_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    # Raw saves are fixtures and django-reversion's revert, which the revision page runs in a
+    # transaction it rolls back: files written then would be orphans. The form save that
+    # follows a real restore is not raw, and makes the renditions.
     if raw or (update_fields is not None and not RENDITION_INPUTS & set(update_fields)):
         return
     try:
