@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -24,6 +25,8 @@ from reversion.models import Version
 from .admin_import import PrintPageImportMixin
 from .checks import publish_problems, text_warnings
 from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, Section
+from .preview import expires_at as preview_expires_at
+from .preview import preview_url
 from .revisions import compare, missing_image_files
 
 # django-admin-sortable2 2.3.1 names its inline templates after the Django version and ships
@@ -301,6 +304,13 @@ class ArticleAdminForm(forms.ModelForm):
         # (PublishCheckedFormSet); the model's own would see the parts from before this save.
         self.instance.check_parts_in_clean = False
 
+    def clean_published_at(self):
+        # The admin widget has no microseconds, so an untouched time would come back a fraction
+        # of a second earlier; keep the stored one, since the publication time must not move.
+        if self.instance.pk and "published_at" not in self.changed_data:
+            return self.instance.published_at
+        return self.cleaned_data.get("published_at")
+
     def clean(self):
         cleaned_data = super().clean()
         if (
@@ -502,6 +512,10 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
                     "（或删除不用的图片），之后才能发布。",
                     messages.WARNING,
                 )
+        extra_context = {
+            "preview_link_url": reverse("admin:articles_article_preview_link", args=[object_id]),
+            **(extra_context or {}),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="发布前检查")
@@ -570,7 +584,31 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
             self.admin_site.admin_view(self.compare_view),
             name="articles_article_compare",
         )
-        return [compare_url, *super().get_urls()]
+        preview_link_url = path(
+            "<path:object_id>/preview-link/",
+            self.admin_site.admin_view(self.preview_link_view),
+            name="articles_article_preview_link",
+        )
+        return [compare_url, preview_link_url, *super().get_urls()]
+
+    def preview_link_view(self, request, object_id):
+        """A fresh share-preview link for someone without an account (read-only, expiring)."""
+        article = get_object_or_404(Article, pk=object_id)
+        # Whoever may change the article may show it; a reporter only their own drafts.
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"分享预览链接：{article.title}",
+            "link": request.build_absolute_uri(preview_url(article)),
+            "expires_at": preview_expires_at(),
+            "is_public": article.is_public,
+        }
+        response = TemplateResponse(request, "admin/articles/article/preview_link.html", context)
+        add_never_cache_headers(response)
+        return response
 
     def history_view(self, request, object_id, extra_context=None):
         # Newest first, and with each version's id so two can be ticked for comparing.

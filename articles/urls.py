@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<int:pk>/", views.article_detail, name="detail-noslug"),
     path("articles/<int:pk>/<str:slug>/", views.article_detail, name="detail"),
+    # Share-preview links: signed, expiring, never cached (see views.preview_article).
+    path("preview/<str:token>/", views.preview_article, name="preview"),
     path("columns/<slug:slug>/", views.column_detail, name="column"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("search/", views.search_view, name="search"),

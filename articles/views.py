@@ -7,6 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from . import metadata, search
+from . import preview as preview_links
 from .models import Article, ArticleAuthor, Author, Column, Figure, Section
 from .text import reading_minutes
 
@@ -37,13 +38,16 @@ def author_detail(request, slug):
     return render(request, "articles/author.html", {"author": author, "page": page})
 
 
+ARTICLE_QUERYSET_PREFETCH = (
+    Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+    Prefetch("sections", queryset=Section.objects.order_by("position", "id")),
+    Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")),
+    "corrections",
+)
+
+
 def article_detail(request, pk, slug=None):
-    queryset = Article.objects.select_related("column").prefetch_related(
-        Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
-        Prefetch("sections", queryset=Section.objects.order_by("position", "id")),
-        Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")),
-        "corrections",
-    )
+    queryset = Article.objects.select_related("column").prefetch_related(*ARTICLE_QUERYSET_PREFETCH)
     article = get_object_or_404(queryset, pk=pk)
     preview = False
     if not article.is_public:
@@ -53,6 +57,53 @@ def article_detail(request, pk, slug=None):
         preview = True
     if slug != article.slug:
         return redirect(article, permanent=True)
+    response = render_article(request, article, preview=preview)
+    if preview:
+        # A draft shown to staff: never stored by a browser or a shared cache (issue 7's page
+        # caching must leave these responses alone; never_cache marks them private, no-store).
+        add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+def preview_article(request, token):
+    """A share-preview link: the article as readers will see it, for someone without an account.
+
+    NEVER CACHE THIS VIEW. The response depends on a secret token and shows unpublished text;
+    it must not be stored by page caching, a CDN or a browser (add_never_cache_headers below
+    sets Cache-Control: private, no-store), and it carries noindex so a leaked link is not
+    indexed. Keep any cache middleware or decorator off this path.
+    """
+    try:
+        article = get_object_or_404(
+            Article.objects.select_related("column").prefetch_related(*ARTICLE_QUERYSET_PREFETCH),
+            pk=preview_links.article_id(token),
+        )
+    except preview_links.PreviewLinkExpired:
+        response = preview_refused(request, 403, "这个预览链接已经过期")
+    except preview_links.PreviewLinkInvalid:
+        response = preview_refused(request, 404, "这个预览链接无效")
+    else:
+        if article.is_public:
+            # Published since the link was shared: send the reader to the real page.
+            return redirect(article)
+        response = render_article(request, article, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    return response
+
+
+def preview_refused(request, status, title):
+    hours = int(preview_links.max_age().total_seconds() // 3600)
+    return render(
+        request,
+        "articles/preview_invalid.html",
+        {"title": title, "hours": hours},
+        status=status,
+    )
+
+
+def render_article(request, article, *, preview):
     blocks = article_blocks(article)
     sections = list(article.sections.all())
     # The first picture a reader meets is fetched at once; the others load lazily.
@@ -60,7 +111,7 @@ def article_detail(request, pk, slug=None):
         (item for block in blocks for kind, item in block["items"] if kind == "figure"), None
     )
     share_figure, share_image = metadata.share_image(article)
-    response = render(
+    return render(
         request,
         "articles/article_detail.html",
         {
@@ -85,9 +136,6 @@ def article_detail(request, pk, slug=None):
             "share_image_alt": share_figure.alt if share_figure else "",
         },
     )
-    if preview:
-        add_never_cache_headers(response)
-    return response
 
 
 def related_articles(article):

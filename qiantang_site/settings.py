@@ -264,6 +264,9 @@ PUBLIC_PAGE_STALE_SECONDS = env_int("DJANGO_PUBLIC_STALE_SECONDS", 300)
 SITE_NAME = os.environ.get("SITE_NAME", "钱塘观察")
 SITE_DESCRIPTION = "把报纸版面上的深度报道，原样带到网上。"
 
+# How long a "share preview" link to an unpublished article works (articles/preview.py).
+PREVIEW_LINK_HOURS = int(os.environ.get("PREVIEW_LINK_HOURS", "48"))
+
 # Logs go to stdout, one JSON object a line in production (for the log collector), plain
 # text when debugging at a terminal.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json").strip().lower()

@@ -1,0 +1,180 @@
+"""Share-preview links and corrections after publication, through the admin and public pages."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import preview
+from articles.models import Article
+
+from .admin_forms import add_inline_rows, form_data
+from .factories import make_article, make_editor, make_reporter
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def share_link(client, article):
+    """Follow the editor's path: change page -> 分享预览链接 -> the link in the box."""
+    change = soup(client.get(reverse("admin:articles_article_change", args=[article.pk])))
+    page = soup(client.get(change.find("a", string="分享预览链接")["href"]))
+    return page.find("input", id="preview-link")["value"]
+
+
+def assert_never_cached_and_not_indexed(response):
+    cache_control = response["Cache-Control"]
+    assert "no-store" in cache_control and "private" in cache_control
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_someone_without_an_account_reads_a_draft_through_the_share_link(client):
+    article = make_article("还没发的稿", published=False, sections=[("", "只给采访对象看。")])
+    client.force_login(make_editor())
+    link = share_link(client, article)
+    client.logout()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+    response = client.get(link)
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.find("h1").get_text() == "还没发的稿"
+    assert "只给采访对象看。" in page.get_text()
+    assert "尚未发布" in page.select_one(".preview-banner").get_text()
+    assert page.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
+    assert not page.select("form[method=post]")
+    assert_never_cached_and_not_indexed(response)
+
+
+def test_the_link_page_says_when_it_expires(client):
+    article = make_article(published=False)
+    client.force_login(make_editor())
+    url = reverse("admin:articles_article_preview_link", args=[article.pk])
+    text = soup(client.get(url)).get_text()
+    expires = timezone.localtime(timezone.now() + timedelta(hours=48))
+    assert f"{expires:%Y}年{expires.month}月{expires.day}日" in text
+
+
+def test_an_expired_link_gets_a_clear_403_page(client):
+    article = make_article(published=False)
+
+    class SignedTwoDaysAndAnHourAgo(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - (48 * 3600 + 3600))
+
+    token = SignedTwoDaysAndAnHourAgo(salt=preview.SALT).sign(str(article.pk))
+    response = client.get(reverse("articles:preview", kwargs={"token": token}))
+    assert response.status_code == 403
+    assert "预览链接已经过期" in soup(response).find("h1").get_text()
+    assert_never_cached_and_not_indexed(response)
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        lambda pk: preview.make_token(pk)[:-2] + "xx",  # signature altered
+        lambda pk: preview.make_token(pk).replace(f"{pk}:", f"{pk + 1}:", 1),  # other id
+        lambda pk: signing.TimestampSigner(salt="another.salt").sign(str(pk)),
+        lambda pk: "not-a-token",
+    ],
+    ids=["altered-signature", "other-article-id", "wrong-salt", "garbage"],
+)
+def test_a_tampered_link_gets_a_clear_404_page(client, make_token):
+    article = make_article(published=False)
+    response = client.get(reverse("articles:preview", kwargs={"token": make_token(article.pk)}))
+    assert response.status_code == 404
+    assert "预览链接无效" in soup(response).find("h1").get_text()
+
+
+def test_a_link_to_a_deleted_article_is_a_404(client):
+    article = make_article(published=False)
+    url = reverse("articles:preview", kwargs={"token": preview.make_token(article.pk)})
+    article.delete()
+    assert client.get(url).status_code == 404
+
+
+def test_a_link_to_an_article_published_since_goes_to_the_real_page(client):
+    article = make_article("已上线")
+    url = reverse("articles:preview", kwargs={"token": preview.make_token(article.pk)})
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+
+
+def test_a_scheduled_article_previews_with_its_time(client):
+    when = timezone.now() + timedelta(days=2)
+    article = make_article("后天见报", published_at=when)
+    url = reverse("articles:preview", kwargs={"token": preview.make_token(article.pk)})
+    banner = soup(client.get(url)).select_one(".preview-banner").get_text()
+    assert "定于" in banner and "读者现在看不到" in banner
+
+
+def test_a_reporter_shares_their_own_draft_but_not_a_colleagues(client):
+    reporter = make_reporter()
+    mine = make_article("我的稿", published=False, created_by=reporter)
+    theirs = make_article("同事的稿", published=False, created_by=make_reporter("colleague"))
+    client.force_login(reporter)
+    assert share_link(client, mine)
+    url = reverse("admin:articles_article_preview_link", args=[theirs.pk])
+    assert client.get(url).status_code == 403
+    change = soup(client.get(reverse("admin:articles_article_change", args=[theirs.pk])))
+    assert change.find("a", string="分享预览链接") is None
+
+
+def test_staff_reading_a_draft_at_its_url_is_never_cached(client):
+    article = make_article(published=False)
+    client.force_login(make_editor())
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_editor_adds_a_correction_and_the_publication_time_stays(client):
+    published_at = timezone.now() - timedelta(days=3)
+    article = make_article("见报三天", published_at=published_at)
+    client.force_login(make_editor())
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client, url)
+    corrected = timezone.localtime(timezone.now() - timedelta(hours=1))
+    add_inline_rows(
+        data,
+        "corrections",
+        [
+            {
+                "note": "原文第二段的数字有误，已改正。",
+                "corrected_at_0": f"{corrected:%Y-%m-%d}",
+                "corrected_at_1": f"{corrected:%H:%M:%S}",
+            }
+        ],
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.published_at == published_at
+
+    client.logout()
+    page = soup(client.get(article.get_absolute_url()))
+    correction = page.select_one(".correction")
+    assert "原文第二段的数字有误" in correction.get_text()
+    assert f"更新于 {corrected:%Y}年{corrected.month}月{corrected.day}日" in correction.get_text()
+    published = timezone.localtime(published_at)
+    meta = page.select_one(".meta").get_text(" ", strip=True)
+    assert f"{published.month}月{published.day}日" in meta and "更新时间" in meta
+
+
+def test_reporters_cannot_add_corrections(client):
+    reporter = make_reporter()
+    article = make_article("记者的草稿", published=False, created_by=reporter)
+    client.force_login(reporter)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client, url)
+    data.update({"corrections-TOTAL_FORMS": "1", "corrections-INITIAL_FORMS": "0"})
+    data["corrections-0-note"] = "记者想加的更正"
+    client.post(url, data)
+    assert not Article.objects.get(pk=article.pk).corrections.exists()
