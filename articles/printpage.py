@@ -178,9 +178,14 @@ ROLES = [
 _NAME = re.compile(rf"^[{_CJK}·•]{{1,6}}$")
 
 
-def _strip(line):
-    # str.strip() also removes full-width (U+3000) and no-break spaces: print indents.
-    return line.strip()
+class _Line(str):
+    """A line without its indent (str.strip() also takes full-width and no-break spaces), and
+    whether it had one: in an export that indents paragraphs, an indent starts a paragraph."""
+
+    def __new__(cls, raw):
+        line = super().__new__(cls, raw.strip())
+        line.indented = bool(line) and raw[:1].isspace()
+        return line
 
 
 def _ends_paragraph(text):
@@ -276,7 +281,7 @@ def _byline_names(line):
 def parse(text):
     """A PrintPage from the text of one print page."""
     text = normalize(text)
-    lines = [_strip(line) for line in text.split("\n")]
+    lines = [_Line(line) for line in text.split("\n")]
     if not any(lines):
         raise PrintPageError("没有任何文字：请粘贴或上传一个版面的文字。")
     page = PrintPage()
@@ -297,6 +302,15 @@ def parse(text):
     limit = next(
         (i for i, block in enumerate(blocks) if any(_is_body_text(x) for x in block)), len(blocks)
     )
+    if limit == 0 and blocks:
+        # No blank lines between headline and text (a PDF copied whole): the lines above the
+        # first line of running text are the header, one element each.
+        first = blocks[0]
+        cut = next(i for i, line in enumerate(first) if _is_body_text(line))
+        if cut:
+            blocks[:1] = [[line] for line in first[:cut]] + [first[cut:]]
+            limit = cut
+            page.warnings.append("标题部分没有空行分隔，已按行识别，请核对栏目、引题和主题。")
     byline_at = _find_byline(page, blocks[:limit])
     if byline_at is None:
         header, rest = blocks[:limit], blocks[limit:]
@@ -308,7 +322,8 @@ def parse(text):
     header = [b for b in header if not (len(b) == 1 and _take_credit(page, b[0]))]
 
     _read_header(page, header)
-    _read_body(page, [line for block in rest for line in block])
+    # Each body line with whether a blank line stands before it.
+    _read_body(page, [(line, i == 0) for block in rest for i, line in enumerate(block)])
     if not page.title:
         page.warnings.append("没有找到主题（标题）：请在导入前补上，或检查粘贴的文字是否完整。")
     if not page.paragraph_count:
@@ -410,6 +425,9 @@ def _badge_like(block):
 
 
 def _read_body(page, body):
+    # Indents tell where paragraphs start only if some lines have one and some don't.
+    indents = {line.indented for line, _ in body}
+    use_indents = indents == {True, False}
     sections = [{"heading": "", "paragraphs": []}]
     open_paragraph = False  # the last paragraph was cut at a column end
     pending = []  # short lines whose part (caption or sub-heading) depends on what follows
@@ -478,7 +496,8 @@ def _read_body(page, body):
         sections.append({"heading": str(shorts[heading_at]), "paragraphs": []})
         place_captions(shorts[heading_at + 1 :], len(sections) - 1, 0)
 
-    for line in body:
+    for line, after_blank in body:
+        starts_paragraph = use_indents and line.indented
         photographer = _photographer(line)
         if photographer:
             if pending and not pending[-1].credit:
@@ -489,16 +508,25 @@ def _read_body(page, body):
             continue
         if _take_credit(page, line):
             continue
-        if _is_short(line) and not (open_paragraph and not pending and _continues(line)):
+        # A line wrapped straight on (no blank line, no indent) continues a cut paragraph,
+        # however short: narrow print columns export as lines of a dozen characters.
+        wrapped = open_paragraph and not pending and not after_blank and not starts_paragraph
+        tail = open_paragraph and not pending and _continues(line)
+        if _is_short(line) and not (wrapped or tail or starts_paragraph):
             caption, photographer = _split_photographer(line)
             pending.append(_Short(caption, photographer))
             continue
         settle(line)
         section = sections[-1]
-        if open_paragraph and section["paragraphs"]:
+        if open_paragraph and section["paragraphs"] and not starts_paragraph:
             previous = section["paragraphs"][-1]
             section["paragraphs"][-1] = _join(page, previous, line)
         else:
+            if open_paragraph and section["paragraphs"]:
+                page.warnings.append(
+                    f"段落“…{section['paragraphs'][-1][-12:]}”没有以句号结束，但下一行有缩进，"
+                    "已当作新的一段，请核对。"
+                )
             section["paragraphs"].append(line)
         open_paragraph = not _ends_paragraph(section["paragraphs"][-1])
     settle(None)
