@@ -150,6 +150,67 @@ def png_header_only(width, height):
     )
 
 
+def _s15(value):
+    return struct.pack(">i", round(value * 65536))
+
+
+def swapped_primaries_profile():
+    """An ICC v2 RGB display profile whose red and green primaries are swapped.
+
+    Pillow can only create sRGB, Lab and XYZ profiles, so this one is written byte by byte: a
+    matrix/TRC profile with sRGB's D50-adapted primaries, red's and green's exchanged. A pixel
+    (255, 0, 0) tagged with it is green; a pipeline that ignores the profile shows it red.
+    """
+    red, green, blue = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
+
+    def xyz(values):
+        return b"XYZ \0\0\0\0" + b"".join(_s15(v) for v in values)
+
+    text = b"swapped primaries\0"
+    desc = (
+        b"desc\0\0\0\0" + struct.pack(">I", len(text)) + text + b"\0" * 8 + b"\0" * 3 + b"\0" * 67
+    )
+    gamma = b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0233) + b"\0\0"  # gamma 2.2
+    tags = [
+        (b"desc", desc),
+        (b"wtpt", xyz((0.9642, 1.0, 0.8249))),
+        (b"rXYZ", xyz(green)),
+        (b"gXYZ", xyz(red)),
+        (b"bXYZ", xyz(blue)),
+        (b"rTRC", gamma),
+        (b"gTRC", gamma),
+        (b"bTRC", gamma),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = struct.pack(">I", len(tags)), b""
+    for signature, body in tags:
+        body += b"\0" * (-len(body) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = offset + len(data)
+    header = (
+        struct.pack(">I", size)
+        + b"\0" * 4
+        + struct.pack(">I", 0x02100000)
+        + b"mntrRGB XYZ "
+        + b"\0" * 12
+        + b"acsp"
+        + b"\0" * 24
+        + struct.pack(">I", 0)
+        + _s15(0.9642)
+        + _s15(1.0)
+        + _s15(0.8249)
+        + b"\0" * 48
+    )
+    assert len(header) == 128
+    return header + table + data
+
+
+def red_jpeg_with_swapped_profile(size=(900, 600)):
+    image = Image.new("RGB", size, (255, 0, 0))
+    return image_bytes(image, "JPEG", quality=95, icc_profile=swapped_primaries_profile())
+
+
 def media_files(root):
     """Every file under the test's MEDIA_ROOT, as paths relative to it."""
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())

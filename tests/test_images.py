@@ -26,6 +26,7 @@ from .factories import (
     media_files,
     png_16bit_grey,
     png_header_only,
+    red_jpeg_with_swapped_profile,
     rotated_phone_jpeg,
     transparent_png,
     truncated_jpeg,
@@ -214,6 +215,16 @@ def test_cmyk_photo_comes_out_as_rgb_with_the_right_colour():
         assert image.mode == "RGB"
         r, g, b = image.getpixel((10, 10))
         assert r > 200 and g < 60 and b < 60, (r, g, b)
+
+
+def test_an_embedded_colour_profile_is_applied_and_not_passed_on():
+    # Pixel values (255, 0, 0) that the embedded profile says are green.
+    figure = figure_with(red_jpeg_with_swapped_profile())
+    for spec in ("webp-480", "jpeg-1200"):
+        image, _ = read_back(rendition(figure, spec))
+        r, g, b = image.convert("RGB").getpixel((10, 10))
+        assert g > 200 and r < 60 and b < 60, (r, g, b)
+        assert "icc_profile" not in image.info  # plain sRGB, as browsers assume
 
 
 def test_16_bit_png_keeps_its_tones_instead_of_turning_white():
