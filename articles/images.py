@@ -326,7 +326,7 @@ def open_upright(fp, *, largest_width):
     if (upright_w, upright_h) != image.size:
         wanted = wanted[::-1]
     image.draft("RGB", (max(1, int(wanted[0])), max(1, int(wanted[1]))))
-    image = ImageOps.exif_transpose(image)
+    ImageOps.exif_transpose(image, in_place=True)
     return to_srgb(image), (upright_w, upright_h)
 
 
