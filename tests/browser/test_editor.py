@@ -1,5 +1,7 @@
 """An editor writes, illustrates, reorders and publishes an article in the admin, in Chromium."""
 
+from pathlib import Path
+
 import pytest
 
 from articles.models import Article
@@ -10,6 +12,7 @@ from .conftest import DESKTOP, screenshot, watch_console
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("desk_groups")]
 
 PASSWORD = "pw-for-tests-only"
+SEED_TEXT = Path(__file__).resolve().parents[2] / "articles" / "seed" / "qiantang-print-page.txt"
 
 
 def log_in(page, base_url, username):
@@ -120,4 +123,50 @@ def test_reporter_cannot_publish_and_readers_cannot_see_the_draft(chromium, live
     assert "尚未发布" in seen["banner"]
     draft_url = live_server.url + article.get_absolute_url()
     assert chromium.run(status_for_anonymous_reader, draft_url) == 404
+    assert errors == []
+
+
+def import_print_page(page, base_url, username, text):
+    errors = watch_console(page)
+    log_in(page, base_url, username)
+    page.goto(base_url + "/admin/articles/article/")
+    page.get_by_role("link", name="从版面文本导入").click()
+    page.get_by_label("版面文字").fill(text)
+    page.get_by_role("button", name="预览").click()
+    preview = {
+        "title": page.locator(".import-title").inner_text(),
+        "authors": page.locator(".import-authors .author").all_inner_texts(),
+        "headings": page.locator(".import-section h3").all_inner_texts(),
+    }
+    page.get_by_role("button", name="创建草稿").click()
+    page.locator(".messagelist .success").wait_for()
+    screenshot(page, "admin-imported-draft")
+    return {
+        "preview": preview,
+        "message": page.locator(".messagelist .success").inner_text(),
+        "title_field": page.locator("#id_title").input_value(),
+        "status": page.locator("#id_status").input_value(),
+    }, errors
+
+
+def test_editor_pastes_a_print_page_previews_it_and_gets_a_draft(chromium, live_server):
+    make_editor("editor")
+    text = SEED_TEXT.read_text(encoding="utf-8")
+
+    seen, errors = chromium.run(import_print_page, live_server.url, "editor", text)
+
+    title = "杭州钱塘智慧城：聚焦三大赛道 向都市高新产业园迈进攀升"
+    assert seen["preview"]["title"] == title
+    assert seen["preview"]["authors"] == ["张梦月", "李岚"]
+    assert seen["preview"]["headings"][1:] == [
+        "城北园区重塑蝶变 打造千亿能源高地",
+        "挖掘数字时尚“超新星” 引领数字消费新潮流",
+        "服务赋能企业发展 培育上市“后备队”",
+    ]
+    assert title in seen["message"]
+    assert seen["title_field"] == title
+    assert seen["status"] == "draft"
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert article.sections.count() == 4
     assert errors == []

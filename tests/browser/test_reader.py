@@ -1,6 +1,7 @@
 """A reader opens the first article on a phone and on a laptop, in a real Chromium."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from articles.models import Figure, Section
 
@@ -19,6 +20,11 @@ INSIDE_SCREEN = """(el) => {
     const box = el.getBoundingClientRect();
     return box.width > 0 && box.height > 0 && box.left >= 0
         && box.right <= document.documentElement.clientWidth;
+}"""
+ON_SCREEN = """(el) => {
+    const box = el.getBoundingClientRect();
+    // A heading scrolled to the top edge sits a fraction of a pixel either side of it.
+    return box.top > -1 && box.bottom <= window.innerHeight;
 }"""
 IMAGE = """(img) => ({
     loaded: img.complete && img.naturalWidth > 0,
@@ -50,7 +56,18 @@ def read_article(page, url, name):
         img.evaluate("(img) => img.decode().catch(() => null)")
         images.append(img.evaluate(IMAGE))
     screenshot(page, f"article-{name}")
-    return {"layout": layout, "seen": seen, "images": images, "errors": errors}
+    toc = {}
+    for link in page.locator(".toc a").all():
+        target = link.get_attribute("href")
+        link.click()
+        # Scrolling may be smooth: wait (within the timeout) for the heading to arrive.
+        arrived = True
+        try:
+            page.wait_for_function(f"({ON_SCREEN})(document.querySelector('{target}'))")
+        except PlaywrightTimeout:
+            arrived = False
+        toc[link.inner_text()] = arrived and page.evaluate("location.hash") == target
+    return {"layout": layout, "seen": seen, "images": images, "toc": toc, "errors": errors}
 
 
 @pytest.mark.parametrize("screen", SCREENS)
@@ -78,4 +95,5 @@ def test_first_article_reads_well_on_a_phone_and_a_laptop(
     images = result["images"]
     assert len(images) == len(captions) == 6
     assert [image["src"] for image in images if not image["loaded"]] == []
+    assert result["toc"] == dict.fromkeys(headings, True), "a contents link that does not lead"
     assert result["errors"] == []
