@@ -336,3 +336,20 @@ def test_page_query_count_does_not_grow_with_the_corpus(client, page):
     large = count_queries(client, url(*corpus(12)))
     assert small == large
     assert large <= 8
+
+
+@pytest.mark.parametrize("page", ["home", "article", "search"])
+def test_public_pages_carry_nothing_a_strict_csp_would_block(client, page):
+    article = article_with_everything()
+    make_figure(article, caption="图片", section=article.sections.first())
+    url = {
+        "home": reverse("articles:home"),
+        "article": article.get_absolute_url(),
+        "search": reverse("articles:search") + "?q=钱塘",
+    }[page]
+    soup = soup_of(client, url)
+    for script in soup.find_all("script"):
+        assert script.get("type") == "application/ld+json" or script.get("src")
+    for tag in soup.find_all(True):
+        assert "style" not in tag.attrs, tag.name
+        assert not [a for a in tag.attrs if a.startswith("on")], tag.name
