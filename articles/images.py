@@ -20,12 +20,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
 
 logger = logging.getLogger(__name__)
 
 # Pillow's format name -> how editors know it.
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+if features.check("avif"):
+    # Recent Android phones save AVIF, and Pillow reads it with its own plugin, no extra
+    # package. HEIC (iPhones) would need pillow-heif's binary build: it is refused by name.
+    ACCEPTED_FORMATS["AVIF"] = "AVIF"
 DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000
 
@@ -65,6 +69,10 @@ MESSAGES = {
     ),
     "svg": "这是 SVG 矢量图，不是照片文件。请导出为 JPEG 或 PNG 后再上传。",
     "pdf": "这是 PDF 文档，不是图片。请把需要的页面导出为 JPEG 或 PNG 后再上传。",
+    "heic": (
+        "这是 iPhone 的 HEIC 照片，网站无法处理。请在手机“设置 → 相机 → 格式”选“兼容性最佳”，"
+        "或把照片导出为 JPEG 后再上传。"
+    ),
     "html": "这个文件其实是网页（HTML）或文字，只是扩展名写成了图片，不能上传。",
     "not_an_image": "无法识别这个文件：它不是 JPEG、PNG 或 WebP 图片（可能只是改了扩展名）。",
     "gif": (
@@ -83,6 +91,8 @@ def _refuse(code, **params):
 
 def _sniff_non_image(head):
     """Name what a file that Pillow cannot read really is, for a clearer message."""
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"heim", b"mif1"):
+        return "heic"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"%pdf"):
         return "pdf"

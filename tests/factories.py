@@ -129,6 +129,8 @@ SVG = (
     b'<circle cx="50" cy="50" r="40" fill="red"/></svg>'
 )
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# How an iPhone's HEIC file begins (an ISO-BMFF ftyp box); Pillow cannot read HEIC at all.
+HEIC = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 200
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.forms import modelform_factory
-from PIL import Image
+from PIL import Image, features
 
 from articles.checks import publish_problems
 from articles.images import check_photo
 from articles.models import Figure, Rendition
 
 from .factories import (
+    HEIC,
     HTML,
     PDF,
     SVG,
@@ -68,6 +69,7 @@ BAD_FILES = {
     "still gif": (image_bytes(Image.new("P", (300, 200)), "GIF"), "GIF"),
     "header-only 100000x100000 bomb": (png_header_only(100_000, 100_000), "恶意构造"),
     "64-megapixel header": (png_header_only(8000, 8000), "像素太多"),
+    "iphone heic": (HEIC, "HEIC"),
     "tiff": (image_bytes(Image.new("RGB", (300, 200)), "TIFF"), "TIFF"),
     "animated webp": (
         image_bytes(
@@ -144,6 +146,14 @@ def test_the_pixel_limit_follows_the_setting(settings):
 def test_jpeg_png_and_webp_are_accepted(data):
     info = check_photo(upload(data))
     assert info.format in {"JPEG", "PNG", "WEBP"}
+
+
+@pytest.mark.skipif(not features.check("avif"), reason="this Pillow was built without AVIF")
+def test_an_avif_photo_from_a_phone_is_accepted_and_rendered():
+    data = image_bytes(Image.new("RGB", (1000, 700), (20, 120, 60)), "AVIF")
+    assert check_photo(upload(data, "phone.avif")).format == "AVIF"
+    figure = figure_with(data, name="phone.avif")
+    assert sorted(r.width for r in figure.webp_renditions) == [480, 800, 1000]
 
 
 # --- Renditions ------------------------------------------------------------------------------
