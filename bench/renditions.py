@@ -9,6 +9,9 @@ peak memory (the process's max RSS above what it held after its imports) is its 
 - thumbnail: the plain baseline: open the original and Image.thumbnail() once per output.
 - full decode: decode the whole original with no draft, then resize it once per output.
 
+Also reported: "upload check", what articles.images.check_photo costs when the file arrives
+(header checks, verify, a draft-mode decode to catch truncation); it makes no files.
+
 Time is the best of three runs. Results are printed and written to bench/results/.
 
     python bench/renditions.py          (or: make bench)
@@ -30,6 +33,7 @@ from PIL import Image, ImageFilter  # noqa: E402
 
 from articles.images import (  # noqa: E402
     _encode,
+    check_photo,
     render_renditions,
     rendition_specs,
     social_crop_box,
@@ -37,7 +41,7 @@ from articles.images import (  # noqa: E402
 
 SIZE = (6000, 4000)
 REPEAT = 3
-METHODS = ["pipeline", "thumbnail", "full decode"]
+METHODS = ["pipeline", "thumbnail", "full decode", "upload check"]
 
 
 def make_camera_jpeg(path):
@@ -91,7 +95,23 @@ def run_full_decode(path):
     return made
 
 
-RUNNERS = {"pipeline": run_pipeline, "thumbnail": run_thumbnail, "full decode": run_full_decode}
+def run_upload_check(path):
+    from django.conf import settings
+    from django.core.files import File
+
+    if not settings.configured:
+        settings.configure()  # the default limits: 25 MB, 50 megapixels
+    with open(path, "rb") as fp:
+        check_photo(File(fp))
+    return 0
+
+
+RUNNERS = {
+    "pipeline": run_pipeline,
+    "thumbnail": run_thumbnail,
+    "full decode": run_full_decode,
+    "upload check": run_upload_check,
+}
 
 
 def peak_rss_kb():
