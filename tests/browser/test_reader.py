@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from articles.models import Figure, Section
+from articles.models import Figure, Rendition, Section
 
 from .conftest import DESKTOP, PHONE, screenshot, watch_console
 
@@ -95,5 +95,15 @@ def test_first_article_reads_well_on_a_phone_and_a_laptop(
     images = result["images"]
     assert len(images) == len(captions) == 6
     assert [image["src"] for image in images if not image["loaded"]] == []
+    # Each picture comes from a rendition, the smallest that covers its width on this screen.
+    widths = sorted(
+        set(Rendition.objects.filter(spec__startswith="webp").values_list("width", flat=True))
+    )
+    scale = SCREENS[screen]["device_scale_factor"]
+    for image in images:
+        assert "/renditions/" in image["src"], image["src"]
+        needed = image["shownWidth"] * scale
+        enough = min((w for w in widths if w >= needed), default=widths[-1])
+        assert image["naturalWidth"] <= enough, (image["src"], needed)
     assert result["toc"] == dict.fromkeys(headings, True), "a contents link that does not lead"
     assert result["errors"] == []
