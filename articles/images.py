@@ -37,6 +37,13 @@ DEFAULT_MAX_PIXELS = 50_000_000
 WEBP_WIDTHS = (480, 800, 1200, 1600)
 FALLBACK_WIDTH = 1200
 SOCIAL_SIZE = (1200, 630)
+# Search engines ask for a news article's image in these shapes (Google: 16:9, 4:3 and 1:1, each
+# at least 50,000 pixels). Each is a crop like the social card, centred on the focal point, and
+# made only where the original has the pixels for it.
+STRUCTURED_CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
+STRUCTURED_WIDTH = 1200
+MIN_STRUCTURED_PIXELS = 50_000
+CROP_KINDS = {"social", "crop"}
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
 
@@ -208,9 +215,10 @@ class Spec:
     """One rendition a figure gets: `name` is stored in Rendition.spec."""
 
     name: str
-    kind: str  # "webp", "jpeg" (the fallback) or "social"
+    kind: str  # "webp", "jpeg" (the fallback), "social" or "crop" (a structured-data shape)
     width: int
     height: int
+    ratio: float | None = None  # width / height of the crop, for "social" and "crop"
 
     @property
     def extension(self):
@@ -246,13 +254,31 @@ def rendition_specs(width, height, focal_x=0.5, focal_y=0.5):
     social_h = max(1, round(social_w * SOCIAL_SIZE[1] / SOCIAL_SIZE[0]))
     # The focal point is part of the name, so moving it in the admin remakes only this file.
     name = f"social-{SOCIAL_SIZE[0]}x{SOCIAL_SIZE[1]}-{round(focal_x * 100)}-{round(focal_y * 100)}"
-    specs.append(Spec(name, "social", social_w, social_h))
+    specs.append(Spec(name, "social", social_w, social_h, SOCIAL_SIZE[0] / SOCIAL_SIZE[1]))
+    focus = f"{round(focal_x * 100)}-{round(focal_y * 100)}"
+    for label, (rw, rh) in STRUCTURED_CROPS.items():
+        # The widest box of this shape the original holds; int() so it never exceeds it.
+        crop_w = min(STRUCTURED_WIDTH, int(min(width, height * rw / rh)))
+        crop_h = max(1, round(crop_w * rh / rw))
+        if crop_w * crop_h >= MIN_STRUCTURED_PIXELS:
+            specs.append(Spec(f"crop-{label}-{focus}", "crop", crop_w, crop_h, rw / rh))
     return specs
 
 
 def social_crop_box(width, height, focal_x, focal_y):
     """The largest 1200:630 box inside the image, centred on the focal point where it fits."""
-    ratio = SOCIAL_SIZE[0] / SOCIAL_SIZE[1]
+    return crop_box(width, height, SOCIAL_SIZE[0] / SOCIAL_SIZE[1], focal_x, focal_y)
+
+
+def spec_crop_box(spec, width, height, focal_x=0.5, focal_y=0.5):
+    """The part of a `width` x `height` original that `spec` shows: a box, or None for all."""
+    if spec.kind not in CROP_KINDS:
+        return None
+    return crop_box(width, height, spec.ratio, focal_x, focal_y)
+
+
+def crop_box(width, height, ratio, focal_x, focal_y):
+    """The largest box of `ratio` (width / height) inside the image, centred on the focal point."""
     crop_w, crop_h = width, width / ratio
     if crop_h > height:
         crop_w, crop_h = height * ratio, height
@@ -350,10 +376,10 @@ def render_renditions(fp, focal_x=0.5, focal_y=0.5, specs=None):
         wanted = [spec for spec in wanted if spec.name in names]
     if not wanted:
         return []
-    # The social crop may need more pixels than the widest width when the crop is narrow.
-    crop_share = _social_crop_share(*upright)
+    # A crop may need more pixels than the widest width when the crop is narrow.
     largest = max(
-        spec.width / crop_share if spec.kind == "social" else spec.width for spec in wanted
+        spec.width / _crop_share(*upright, spec.ratio) if spec.kind in CROP_KINDS else spec.width
+        for spec in wanted
     )
     fp.seek(0)
     base, upright = open_upright(fp, largest_width=largest)
@@ -361,23 +387,24 @@ def render_renditions(fp, focal_x=0.5, focal_y=0.5, specs=None):
     # Widest first, each resized from the one before: every step is a small reduction, much
     # cheaper than resizing the big decoded base again, and Lanczos keeps it sharp.
     source = base
-    for spec in sorted((s for s in wanted if s.kind != "social"), key=lambda s: (-s.width, s.kind)):
+    plain = (s for s in wanted if s.kind not in CROP_KINDS)
+    for spec in sorted(plain, key=lambda s: (-s.width, s.kind)):
         if source.width < spec.width:
             source = base
         resized = source.resize((spec.width, spec.height), Image.Resampling.LANCZOS)
         results.append(Rendered(spec, _encode(resized, spec.kind), *resized.size))
         source = resized
-    for spec in (s for s in wanted if s.kind == "social"):
+    for spec in (s for s in wanted if s.kind in CROP_KINDS):
         sx, sy = base.width / upright[0], base.height / upright[1]
-        left, top, right, bottom = social_crop_box(*upright, focal_x, focal_y)
+        left, top, right, bottom = spec_crop_box(spec, *upright, focal_x, focal_y)
         box = (left * sx, top * sy, right * sx, bottom * sy)
         cropped = base.resize((spec.width, spec.height), Image.Resampling.LANCZOS, box=box)
         results.append(Rendered(spec, _encode(cropped, spec.kind), *cropped.size))
     return results
 
 
-def _social_crop_share(width, height):
-    left, _, right, _ = social_crop_box(width, height, 0.5, 0.5)
+def _crop_share(width, height, ratio):
+    left, _, right, _ = crop_box(width, height, ratio, 0.5, 0.5)
     return (right - left) / width
 
 

@@ -13,8 +13,6 @@ from django.utils.dateformat import format as format_date
 STRUCTURED_RATIOS = [(16, 9), (4, 3), (1, 1)]
 MIN_STRUCTURED_PIXELS = 50_000
 RATIO_TOLERANCE = 0.02
-# Open Graph and Twitter cards are drawn at about 1.91:1.
-SHARE_RATIO = 1200 / 630
 
 
 def iso(moment):
@@ -72,14 +70,12 @@ def structured_images(article):
 
 
 def share_image(article):
-    """The rendition for Open Graph and Twitter: the social crop, else the widest JPEG or any."""
-    figure, renditions = _renditions(article)
-    if not renditions:
+    """The figure and rendition for Open Graph and Twitter: the social crop, else the JPEG."""
+    figure = next((f for f in article.figures.all() if f.image), None)
+    if figure is None:
         return None, None
-    social = [r for r in renditions if _close(r, SHARE_RATIO)]
-    jpegs = [r for r in renditions if r.file.name.lower().endswith((".jpg", ".jpeg"))]
-    best = max(social or jpegs or renditions, key=lambda r: r.width)
-    return figure, best
+    rendition = figure.social_rendition or figure.fallback_rendition
+    return (figure, rendition) if rendition else (None, None)
 
 
 def news_article(article, request):

@@ -445,7 +445,7 @@ class Rendition(models.Model):
 
     @property
     def kind(self):
-        """ "webp", "jpeg" (the fallback) or "social": the part of the spec before the first dash."""
+        """ "webp", "jpeg", "social" or "crop": the part of the spec before the first dash."""
         return self.spec.split("-", 1)[0]
 
 

@@ -36,7 +36,7 @@ from articles.images import (  # noqa: E402
     check_photo,
     render_renditions,
     rendition_specs,
-    social_crop_box,
+    spec_crop_box,
 )
 
 SIZE = (6000, 4000)
@@ -75,8 +75,9 @@ def run_thumbnail(path):
     made = 0
     for spec in outputs():
         with Image.open(path) as image:
-            if spec.kind == "social":
-                image = image.crop(social_crop_box(*SIZE, 0.5, 0.5))
+            box = spec_crop_box(spec, *SIZE)
+            if box:
+                image = image.crop(box)
             image.thumbnail((spec.width, spec.height))
             _encode(image, spec.kind)
         made += 1
@@ -88,7 +89,7 @@ def run_full_decode(path):
         image.load()
         made = 0
         for spec in outputs():
-            box = social_crop_box(*SIZE, 0.5, 0.5) if spec.kind == "social" else None
+            box = spec_crop_box(spec, *SIZE)
             resized = image.resize((spec.width, spec.height), Image.Resampling.LANCZOS, box=box)
             _encode(resized, spec.kind)
             made += 1

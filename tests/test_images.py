@@ -159,7 +159,7 @@ def test_an_avif_photo_from_a_phone_is_accepted_and_rendered():
 # --- Renditions ------------------------------------------------------------------------------
 
 
-def test_saving_a_figure_makes_webp_widths_a_jpeg_fallback_and_a_social_crop():
+def test_saving_a_figure_makes_webp_widths_a_jpeg_fallback_a_social_crop_and_ratio_crops():
     figure = figure_with(jpeg_bytes(1600, 1067))
     got = {r.spec: (r.width, r.height) for r in figure.renditions.all()}
     assert got == {
@@ -169,6 +169,10 @@ def test_saving_a_figure_makes_webp_widths_a_jpeg_fallback_and_a_social_crop():
         "webp-1600": (1600, 1067),
         "jpeg-1200": (1200, 800),
         "social-1200x630-50-50": (1200, 630),
+        # The shapes search engines ask for, as large as the original allows.
+        "crop-16x9-50-50": (1200, 675),
+        "crop-4x3-50-50": (1200, 900),
+        "crop-1x1-50-50": (1067, 1067),
     }
     for r in figure.renditions.all():
         image, data = read_back(r)
@@ -199,8 +203,8 @@ def test_an_exif_rotated_phone_photo_comes_out_upright():
 
 def test_no_rendition_carries_exif_gps_or_xmp():
     figure = figure_with(rotated_phone_jpeg())
-    # Upright it is 1000 wide: 480, 800 and 1000 in WebP, the JPEG and the social crop.
-    assert figure.renditions.count() == 5
+    # Upright it is 1000 wide: 480, 800 and 1000 in WebP, the JPEG, the social and three ratio crops.
+    assert figure.renditions.count() == 8
     for r in figure.renditions.all():
         image, data = read_back(r)
         assert len(image.getexif()) == 0
@@ -266,11 +270,18 @@ def test_the_social_crop_is_centred_on_the_focal_point():
     assert social.size == (1200, 630)
     r, g, b = social.getpixel((600, 315))
     assert r > 200 and g < 40, (r, g, b)
+
     # Moved back to the middle, the crop no longer shows the band; only this file is remade.
-    others = {r.spec: r.file.name for r in figure.renditions.all() if r.kind != "social"}
+    # The ratio crops follow the focal point too; the resized renditions stay as they were.
+    def resized():
+        return {
+            r.spec: r.file.name for r in figure.renditions.all() if r.kind not in ("social", "crop")
+        }
+
+    others = resized()
     figure.focal_y = 0.5
     figure.save()
-    assert {r.spec: r.file.name for r in figure.renditions.all() if r.kind != "social"} == others
+    assert resized() == others
     social, _ = read_back(figure.social_rendition)
     assert social.getpixel((600, 315))[0] < 160
 
@@ -284,12 +295,13 @@ def test_replacing_the_image_deletes_the_old_original_and_its_renditions(
     with django_capture_on_commit_callbacks(execute=True):
         figure = figure_with(jpeg_bytes(1600, 1067), name="first.jpg")
     before = media_files(media_root)
-    assert "first" in " ".join(before) and len(before) == 7
+    assert "first" in " ".join(before) and len(before) == 10
     with django_capture_on_commit_callbacks(execute=True):
         figure.image.save("second.jpg", ContentFile(jpeg_bytes(1200, 800, colour=(200, 0, 0))))
     after = media_files(media_root)
     assert not [name for name in after if "first" in name]
-    assert len(after) == 1 + 5  # the new original, four... three widths up to 1200, jpeg, social
+    # The new original; three widths up to 1200, jpeg, social, three ratio crops.
+    assert len(after) == 1 + 8
     stored = {r.file.name for r in Rendition.objects.all()} | {figure.image.name}
     assert set(after) == stored
 
@@ -302,10 +314,10 @@ def test_deleting_a_figure_or_its_article_leaves_no_files(
         article = make_article()
         make_figure(article)
         make_figure(article)
-    assert len(media_files(media_root)) == 3 * 7 - 2  # the factory's 1200-wide JPEGs get 6
+    assert len(media_files(media_root)) == 3 * 10 - 2  # the factory's 1200-wide JPEGs get 9
     with django_capture_on_commit_callbacks(execute=True):
         one.delete()
-    assert len(media_files(media_root)) == 2 * 6
+    assert len(media_files(media_root)) == 2 * 9
     with django_capture_on_commit_callbacks(execute=True):
         article.delete()
     assert media_files(media_root) == []
@@ -333,7 +345,7 @@ def test_regenerate_renditions_remakes_every_file_with_progress_and_no_orphans(
     new = {r.file.name for r in Rendition.objects.all()}
     assert len(new) == len(old) and not new & old
     assert set(media_files(media_root)) == new | {f.image.name for f in Figure.objects.all()}
-    assert first.renditions.count() == 6
+    assert first.renditions.count() == 9
 
 
 def test_the_seed_article_gets_renditions_for_every_figure():
@@ -342,6 +354,9 @@ def test_the_seed_article_gets_renditions_for_every_figure():
     assert figures.count() == 6
     for figure in figures:
         assert sorted(r.spec for r in figure.renditions.all()) == [
+            "crop-16x9-50-50",
+            "crop-1x1-50-50",
+            "crop-4x3-50-50",
             "jpeg-1200",
             "social-1200x630-50-50",
             "webp-1200",

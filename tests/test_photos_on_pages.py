@@ -260,7 +260,7 @@ def test_admin_upload_makes_renditions_and_shows_a_small_one_as_preview(
         response = client.post(add_url(), article_post(client, upload(jpeg_bytes(1600, 1067))))
     assert response.status_code == 302, form_errors(response)
     figure = Figure.objects.get()
-    assert figure.renditions.count() == 6
+    assert figure.renditions.count() == 9
     smallest = figure.renditions.get(spec="webp-480")
     change = reverse("admin:articles_article_change", args=[figure.article_id])
     inline = page_of(client, change).select_one(".field-thumbnail img, .readonly img")

@@ -353,3 +353,39 @@ def test_public_pages_carry_nothing_a_strict_csp_would_block(client, page):
     for tag in soup.find_all(True):
         assert "style" not in tag.attrs, tag.name
         assert not [a for a in tag.attrs if a.startswith("on")], tag.name
+
+
+def test_json_ld_offers_16_9_4_3_and_1_1_crops_and_share_tags_the_social_card(client):
+    from articles.models import Rendition
+
+    from .factories import jpeg_upload
+
+    article = article_with_everything()
+    figure = make_figure(article, caption="钱塘江边", alt_text="江边的新厂房", image=False)
+    figure.image.save("photo.jpg", jpeg_upload(width=2400, height=1600))
+    soup = soup_of(client, article.get_absolute_url())
+    images = json_ld(soup)["image"]
+    by_url = {"http://testserver" + r.file.url: r for r in Rendition.objects.all()}
+    shapes = [(by_url[u].width, by_url[u].height) for u in images]
+    assert shapes == [(1200, 675), (1200, 900), (1200, 1200)]
+    assert all("originals/" not in u for u in images)
+
+    def prop(name):
+        return soup.select_one(f'meta[property="{name}"]')["content"]
+
+    social = by_url[prop("og:image")]
+    assert (social.width, social.height) == (1200, 630)
+    assert prop("og:image:alt") == "江边的新厂房"
+    assert soup.select_one('meta[name="twitter:card"]')["content"] == "summary_large_image"
+    assert soup.select_one('meta[name="twitter:image"]')["content"] == prop("og:image")
+
+
+def test_json_ld_leaves_out_shapes_a_small_original_cannot_fill(client):
+    from .factories import jpeg_upload
+
+    article = make_article()
+    figure = make_figure(article, image=False)
+    figure.image.save("small.jpg", jpeg_upload(width=400, height=100))
+    data = json_ld(soup_of(client, article.get_absolute_url()))
+    # 400x100 holds a 16:9 crop of 177x100 and smaller: under 50,000 pixels, so none is offered.
+    assert "image" not in data
