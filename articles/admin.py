@@ -9,7 +9,7 @@ from django import VERSION as DJANGO_VERSION
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.db.models.fields.files import FieldFile
 from django.forms.models import BaseInlineFormSet
@@ -160,8 +160,25 @@ def can_edit_article(user, article):
     return article.status == Article.Status.DRAFT and article.created_by_id == user.pk
 
 
+class PlainTextField(forms.CharField):
+    """Text typed in a browser's textarea, with line ends as stored (\n, not \r\n).
+
+    Browsers send textarea line ends as CRLF. Without this, opening and saving an article
+    would count every multi-paragraph text as changed, and its revision would say so.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
+PLAIN_TEXT = {models.TextField: {"form_class": PlainTextField}}
+
+
 class ArticlePartInline:
     """An inline whose rows can only be changed by someone who may change the article."""
+
+    formfield_overrides = PLAIN_TEXT
 
     def has_add_permission(self, request, obj):
         return super().has_add_permission(request, obj) and can_edit_article(request.user, obj)
@@ -368,6 +385,7 @@ def stale_message(article):
 @admin.register(Article)
 class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
     form = ArticleAdminForm
+    formfield_overrides = PLAIN_TEXT
     # django-reversion sets its own list template; ours extends it (import link + recover link).
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"

@@ -114,9 +114,18 @@ def missing_image_files(version):
 
 
 def inline_diff(old, new):
-    """Character-level diff as HTML: Chinese has no spaces, so words are the wrong unit."""
+    """Character-level diff as HTML: Chinese has no spaces, so words are the wrong unit.
+
+    Short values (numbers, times, names) read better whole: old → new.
+    """
     if old == new:
         return escape(new)
+    if max(len(old), len(new)) <= 20 and "\n" not in old + new:
+        if not old:
+            return format_html("<ins>{}</ins>", new)
+        if not new:
+            return format_html("<del>{}</del>", old)
+        return format_html("<del>{}</del> → <ins>{}</ins>", old, new)
     parts = []
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

@@ -67,20 +67,33 @@ def test_every_admin_save_keeps_a_revision_with_sections_and_figures(client, edi
 
 
 def test_editor_compares_two_revisions_and_sees_what_changed(client, editor):
-    article = make_article("旧标题", sections=[("", "城市的早晨很安静。")])
+    before = "城市的早晨很安静，江边只有跑步的人和早起的渔船。"
+    after = "城市的早晨很热闹，江边只有跑步的人和早起的渔船。"
+    article = make_article("旧标题", sections=[("", before)])
     save(client, article)
-    save(client, article, title="新标题", **{"sections-0-body": "城市的早晨很热闹。"})
+    save(client, article, title="新标题", **{"sections-0-body": after})
     old, new = versions(article)
     compare_url = reverse("admin:articles_article_compare", args=[article.pk])
     response = client.get(compare_url, {"version": [new.pk, old.pk]})
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
+    # A short value is shown whole, old -> new; a long text character by character.
     title_row = next(r for r in page.select("tr") if r.th and r.th.get_text() == "主题")
-    assert [d.get_text() for d in title_row.select("del")] == ["旧"]
-    assert [i.get_text() for i in title_row.select("ins")] == ["新"]
+    assert title_row.td.get_text() == "旧标题 → 新标题"
     body_row = next(r for r in page.select("tr") if r.th and r.th.get_text() == "正文")
-    assert body_row.select_one("del").get_text() == "安静"
-    assert body_row.select_one("ins").get_text() == "热闹"
+    assert [d.get_text() for d in body_row.select("del")] == ["安静"]
+    assert [i.get_text() for i in body_row.select("ins")] == ["热闹"]
+
+
+def test_saving_untouched_text_from_a_browser_records_no_change(client, editor):
+    article = make_article("两段", sections=[("", "第一段。\n\n第二段。")])
+    url = change_url(article)
+    data = form_data(client, url)
+    # Browsers send textarea line ends as CRLF.
+    data["sections-0-body"] = data["sections-0-body"].replace("\n", "\r\n")
+    assert client.post(url, data).status_code == 302
+    assert article.sections.get().body == "第一段。\n\n第二段。"
+    assert "正文" not in versions(article)[0].revision.get_comment()
 
 
 def test_the_history_page_offers_two_revisions_to_compare(client, editor):
