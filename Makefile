@@ -34,6 +34,7 @@ $(VENV)/.stamp-test: $(VENV)/.stamp-base
 serve: $(VENV)/.stamp-base
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_seed
+	$(DEV) $(PY) manage.py regenerate_renditions --missing
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 superuser: $(VENV)/.stamp-base

@@ -43,6 +43,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"[{number}/{total}] figure {figure.pk}: failed: {error}")
                 continue
             made += count
+            if options["verbosity"] < 1 or (missing and not count and options["verbosity"] < 2):
+                continue  # with --missing, only the figures that needed work are listed
             self.stdout.write(
                 f"[{number}/{total}] figure {figure.pk} (article {figure.article_id}): "
                 f"{count} renditions made in {time.perf_counter() - figure_started:.2f} s"
@@ -53,5 +55,5 @@ class Command(BaseCommand):
         )
         if failed:
             self.stdout.write(self.style.WARNING(f"{summary} {failed} failed (see above)."))
-        else:
+        elif options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS(summary))
