@@ -1,7 +1,7 @@
 """Time and peak memory to make every rendition of a 24-megapixel camera JPEG.
 
-Three ways to make the same outputs (WebP at 480/800/1200/1600, the 1200 JPEG fallback and
-the 1200x630 social crop) from one generated 6000x4000 JPEG, each in a fresh process so its
+Three ways to make the same outputs (WebP at 480/800/1200/1600, the 1200 JPEG fallback, the
+1200x630 social crop and the 16:9, 4:3 and 1:1 structured-data crops) from one generated 6000x4000 JPEG, each in a fresh process so its
 peak memory (the process's max RSS above what it held after its imports) is its own:
 
 - pipeline: articles.images.render_renditions, as a figure's save runs it (draft mode, one
