@@ -450,9 +450,10 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
         return [(first_name, {**first, "fields": [*first["fields"], *extra]}), *fieldsets[1:]]
 
     def _token(self, request, obj):
-        # On django-reversion's restore page the article has already been reverted (and so
-        # re-saved) in the database by the time the form runs; compare with the article as
-        # it stood before, which revision_view records.
+        # On django-reversion's restore page the article has already been reverted in the
+        # database (its updated_at with it) by the time the form runs; compare with the article
+        # as it stood before, which revision_view records, so a save made by someone else
+        # between opening and saving the restore form is still caught.
         return getattr(request, "_article_token_before_revert", None) or edit_token(obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -252,3 +252,36 @@ def test_the_article_list_uses_djangos_own_actions_script(client, editor):
     assert any(src.endswith("admin/js/actions.js") for src in scripts)
     assert not any("adminsortable2/js/actions-" in src for src in scripts)
     assert Article.objects.count() == 1
+
+
+def test_editor_brings_back_a_deleted_article_with_its_sections(client, editor):
+    article = make_article("删错了", sections=[("", "导语。"), ("第二节", "正文。")])
+    save(client, article)
+    delete_url = reverse("admin:articles_article_delete", args=[article.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+    recover_list = BeautifulSoup(
+        client.get(reverse("admin:articles_article_recoverlist")).content, "html.parser"
+    )
+    link = recover_list.select_one("a[href*='/recover/']")
+    response = client.post(link["href"], form_data(client, link["href"]))
+    assert response.status_code == 302, errors(response)
+    restored = Article.objects.get(pk=article.pk)
+    assert [s.heading for s in restored.sections.all()] == ["", "第二节"]
+
+
+def test_restoring_over_a_save_made_meanwhile_is_refused(client, editor):
+    article = make_article("第一版")
+    save(client, article)
+    save(client, article, title="第二版")
+    url = reverse("admin:articles_article_revision", args=[article.pk, versions(article)[0].pk])
+    data = form_data(client, url)  # I open the old revision...
+    client.force_login(make_editor("colleague"))
+    save(client, article, title="同事的第三版")  # ...a colleague saves...
+    client.force_login(editor)
+    response = client.post(url, data)  # ...and restoring would silently drop their work.
+    assert response.status_code == 200
+    assert "没有保存" in errors(response)
+    article.refresh_from_db()
+    assert article.title == "同事的第三版"
