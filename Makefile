@@ -61,8 +61,13 @@ test-postgres: $(VENV)/.stamp-test
 	.ci/install-browser
 	.ci/with-redis --cache .ci/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.stamp-base
+# Load tests need wrk and nginx (Debian) and Chromium for the page weight; all on 127.0.0.1.
+# bench/pages.py runs on SQLite with the other scripts, then again on a throw-away PostgreSQL.
+bench: $(VENV)/.stamp-test
+	.ci/install-browser
+	.ci/apt-ensure wrk nginx
 	@for script in bench/*.py; do echo "== $$script"; $(DEV) $(PY) $$script || exit 1; done
+	@echo "== bench/pages.py on PostgreSQL"; .ci/with-postgres $(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3

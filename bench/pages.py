@@ -1,0 +1,399 @@
+"""Pages under load: gunicorn with production settings, measured against static-file limits.
+
+    make bench                      # SQLite, then PostgreSQL when .ci/with-postgres can start one
+    .venv/bin/python bench/pages.py # one database: SQLite, or DATABASE_URL when it is set
+
+What one run does, all on 127.0.0.1 and bounded in time (BENCH_SECONDS per page, default 8):
+1. A throw-away database and media folder: migrate, the first article (load_seed), a generated
+   corpus of 1,000 articles (bench/corpus.py), collectstatic.
+2. In-process, production settings, no cache: CPU time (time.process_time) of the whole request
+   for the first article over many iterations, its query count, HTML size raw and gzipped.
+3. gunicorn as `make serve-prod` runs it (qiantang_site/gunicorn.conf.py, 2 workers), and nginx
+   from Debian serving the same article HTML as a file. wrk (Debian) loads each page in turn:
+   article, home, column, search, RSS, then the article's HTML as a static file through the same
+   gunicorn (WhiteNoise) and through nginx: the two limits.
+4. The peak RSS of each gunicorn worker (VmHWM) after the load, and the page weight of the
+   article's first view on a 390 px phone at 3x in Chromium (bytes on the wire before scrolling).
+5. A table with the ratios, printed and written to bench/results/pages-<database>.md.
+
+Every process started here is stopped by its PID, however the run ends.
+"""
+
+import gzip
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+RESULTS = ROOT / "bench" / "results"
+GUNICORN_PORT, NGINX_PORT = 8117, 8118
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CPU_ITERATIONS = int(os.environ.get("BENCH_CPU_ITERATIONS", "300"))
+# Browsers ask for compressed pages; wrk sends what a browser sends.
+ACCEPT = "gzip, deflate, br"
+
+
+def production_env(folder):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "qiantang_site.settings",
+        "DJANGO_DEBUG": "",
+        "DJANGO_SECRET_KEY": "bench-" + secrets.token_hex(24),
+        "DJANGO_HTTPS": "off",
+        "DJANGO_SERVE_MEDIA": "1",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_MEDIA_ROOT": str(folder / "media"),
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DJANGO_SECRET_KEY_FILE", None)
+    if not env.get("DATABASE_URL"):
+        env["SQLITE_PATH"] = str(folder / "db.sqlite3")
+    return env
+
+
+def run(args, env, **kwargs):
+    return subprocess.run(args, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def run_json(args, env):
+    """The JSON object a step prints last (log lines may come before it)."""
+    out = run(args, env, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# --- steps that run inside Django (python bench/pages.py prepare|cpu FOLDER) ---------------
+
+
+def django_setup():
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    import django
+
+    django.setup()
+
+
+def prepare(folder):
+    """Corpus, the article's HTML as static files, and the addresses to load."""
+    django_setup()
+    from corpus import build_corpus
+    from django.test import Client
+
+    from articles.models import Article
+
+    made = build_corpus(1000)
+    first = Article.objects.get(external_id__isnull=False)
+    client = Client(HTTP_HOST="127.0.0.1")
+    html = client.get(first.get_absolute_url()).content
+    # The limits serve exactly these bytes, compressed ahead of time as WhiteNoise and nginx's
+    # gzip_static expect, so each side sends what a browser asking for gzip gets.
+    for where in [folder / "static" / "bench", folder / "nginx"]:
+        where.mkdir(parents=True, exist_ok=True)
+        (where / "article.html").write_bytes(html)
+        (where / "article.html.gz").write_bytes(gzip.compress(html, 9, mtime=0))
+    urls = {
+        "article": first.get_absolute_url(),
+        "home": "/",
+        "column": first.column.get_absolute_url(),
+        "search": "/search/?q=%E6%95%B0%E5%AD%97",  # 数字: matches a good share of the corpus
+        "rss": "/feeds/rss/",
+    }
+    print(json.dumps({"corpus": made, "urls": urls}))
+
+
+def cpu(folder):
+    """CPU time of whole requests for the first article, in-process, no cache of any kind."""
+    os.environ["CACHE_URL"] = "dummy://"
+    django_setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Article
+
+    first = Article.objects.get(external_id__isnull=False)
+    url = first.get_absolute_url()
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING=ACCEPT)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    # Counted now: every request start empties the log the context reads from.
+    query_count = len(queries)
+    for _ in range(30):  # warm up: templates compiled, connections open
+        client.get(url)
+    samples = []
+    for _ in range(CPU_ITERATIONS):
+        started = time.process_time()
+        client.get(url)
+        samples.append(time.process_time() - started)
+    samples.sort()
+    raw = Client(HTTP_HOST="127.0.0.1").get(url).content
+    print(
+        json.dumps(
+            {
+                "cpu_ms_mean": 1000 * sum(samples) / len(samples),
+                "cpu_ms_p50": 1000 * samples[len(samples) // 2],
+                "queries": query_count,
+                "html_bytes": len(raw),
+                "gzip_bytes": len(gzip.compress(raw, 6)),
+                "sent_encoding": response.get("Content-Encoding", "none"),
+            }
+        )
+    )
+
+
+# --- the load run ---------------------------------------------------------------------------
+
+
+def ensure_tools():
+    tools = {"wrk": "/usr/bin/wrk", "nginx": "/usr/sbin/nginx"}
+    missing = [name for name, path in tools.items() if not os.access(path, os.X_OK)]
+    if missing:
+        subprocess.run([str(ROOT / ".ci" / "apt-ensure"), *missing], check=True)
+
+
+class Server:
+    """A process started here and stopped by its PID (its whole process group)."""
+
+    def __init__(self, args, env, log, cwd=ROOT):
+        self.log = open(log, "wb")  # noqa: SIM115 -- closed in stop()
+        self.process = subprocess.Popen(
+            args,
+            env=env,
+            cwd=cwd,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def wait_for(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def wrk(url):
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{SECONDS}s",
+            "--latency",
+            "-H",
+            f"Accept-Encoding: {ACCEPT}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=SECONDS + 30,
+    ).stdout
+
+    def latency(label):
+        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def worker_peak_rss_mb(master_pid):
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
+            peaks.append(int(re.search(r"^VmHWM:\s+(\d+) kB", text, re.M).group(1)) / 1024)
+    return peaks
+
+
+def phone_page_weight(url):
+    """Bytes on the wire for the first view of `url` on a 390 px phone at 3x, before scrolling."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True
+        )
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        entries = page.evaluate(
+            """() => [...performance.getEntriesByType('navigation'),
+                      ...performance.getEntriesByType('resource')]
+                .map(e => ({name: e.name, bytes: e.transferSize}))"""
+        )
+        browser.close()
+    return entries
+
+
+NGINX_CONF = """
+worker_processes 2;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    gzip_static on;
+    default_type text/html;
+    client_body_temp_path {folder}/nginx-tmp;
+    proxy_temp_path {folder}/nginx-tmp;
+    fastcgi_temp_path {folder}/nginx-tmp;
+    uwsgi_temp_path {folder}/nginx-tmp;
+    scgi_temp_path {folder}/nginx-tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder}/nginx;
+    }}
+}}
+"""
+
+
+def bench(database):
+    ensure_tools()
+    folder = Path(tempfile.mkdtemp(prefix="qiantang-bench-"))
+    folder.chmod(0o755)  # nginx's workers run as another user and read the article from here
+    env = production_env(folder)
+    servers = []
+    try:
+        started = time.perf_counter()
+        run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
+        run([PY, "manage.py", "load_seed", "-v0"], env, stdout=subprocess.DEVNULL)
+        run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+        prepared = run_json([PY, __file__, "prepare"], env)
+        setup_seconds = time.perf_counter() - started
+        render = run_json([PY, __file__, "cpu"], env)
+
+        (folder / "nginx.conf").write_text(NGINX_CONF.format(folder=folder, port=NGINX_PORT))
+        (folder / "nginx-tmp").mkdir()
+        nginx = ["/usr/sbin/nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")]
+        servers.append(Server([*nginx, "-g", "daemon off;"], env, folder / "nginx.log"))
+        gunicorn = [str(Path(PY).parent / "gunicorn"), "-b", f"127.0.0.1:{GUNICORN_PORT}"]
+        config = ROOT / "qiantang_site" / "gunicorn.conf.py"
+        if config.exists():
+            gunicorn += ["-c", str(config)]
+        else:
+            gunicorn += ["--workers", "2", "qiantang_site.wsgi:application"]
+        app = Server(gunicorn, {**env, "GUNICORN_WORKERS": "2"}, folder / "gunicorn.log")
+        servers.append(app)
+        base = f"http://127.0.0.1:{GUNICORN_PORT}"
+        wait_for(base + "/")
+        wait_for(f"http://127.0.0.1:{NGINX_PORT}/article.html")
+
+        urls = {name: base + path for name, path in prepared["urls"].items()}
+        urls["static via gunicorn"] = base + "/static/bench/article.html"
+        urls["static via nginx"] = f"http://127.0.0.1:{NGINX_PORT}/article.html"
+        rows = {}
+        for name, url in urls.items():
+            urllib.request.urlopen(url, timeout=10).read()  # warm the page up once
+            rows[name] = wrk(url)
+        rss = worker_peak_rss_mb(app.process.pid)
+        weight = phone_page_weight(urls["article"])
+    finally:
+        for server in reversed(servers):
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    report = format_report(database, prepared, render, rows, rss, weight, setup_seconds)
+    print(report)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"pages-{database}.md").write_text(report, encoding="utf-8")
+
+
+def format_report(database, prepared, render, rows, rss, weight, setup_seconds):
+    limit = rows["static via gunicorn"]["rps"]
+    nginx = rows["static via nginx"]["rps"]
+    corpus = prepared["corpus"]
+    lines = [
+        f"# Pages under load: {database}",
+        "",
+        f"gunicorn (production settings, 2 sync workers) on 127.0.0.1:{GUNICORN_PORT}; wrk -t2 "
+        f"-c16 -d{SECONDS}s with `Accept-Encoding: {ACCEPT}`; corpus of {corpus['articles']} "
+        f"articles ({corpus['sections']} sections, {corpus['figures']} figures) plus the first "
+        f"article; set-up took {setup_seconds:.0f} s. One 2-core machine runs server and load.",
+        "",
+        "| page | req/s | p50 ms | p99 ms | vs static via gunicorn | vs static via nginx | non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, row in rows.items():
+        lines.append(
+            f"| {name} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | "
+            f"{row['rps'] / limit:.0%} | {row['rps'] / nginx:.0%} | {row['errors']} |"
+        )
+    total = sum(entry["bytes"] for entry in weight)
+    article_ratio = rows["article"]["rps"] / limit
+    lines += [
+        "",
+        "| target | measured | goal | met |",
+        "| --- | ---: | ---: | :---: |",
+        f"| article throughput vs the same HTML static via gunicorn | {article_ratio:.0%} "
+        f"| ≥ 50% | {'yes' if article_ratio >= 0.5 else 'NO'} |",
+        f"| first article, CPU per uncached request (mean of {CPU_ITERATIONS}) "
+        f"| {render['cpu_ms_mean']:.2f} ms | ≤ 3 ms | {'yes' if render['cpu_ms_mean'] <= 3 else 'NO'} |",
+        f"| first article, CPU per uncached request (median) | {render['cpu_ms_p50']:.2f} ms | | |",
+        f"| first article, queries | {render['queries']} | fixed | |",
+        f"| article HTML | {render['html_bytes'] / 1024:.1f} KB | < 60 KB "
+        f"| {'yes' if render['html_bytes'] < 60 * 1024 else 'NO'} |",
+        f"| article HTML as sent (Content-Encoding: {render['sent_encoding']}) "
+        f"| gzip would be {render['gzip_bytes'] / 1024:.1f} KB | compressed "
+        f"| {'yes' if render['sent_encoding'] != 'none' else 'NO'} |",
+        f"| peak RSS per gunicorn worker after the load | "
+        f"{', '.join(f'{mb:.0f} MB' for mb in rss)} | reported | |",
+        f"| phone first view (390 px at 3x), bytes on the wire | {total / 1024:.0f} KB "
+        f"| ≤ 300 KB | {'yes' if total <= 300 * 1024 else 'NO'} |",
+        "",
+        "Phone first view, by resource:",
+        "",
+    ]
+    for entry in weight:
+        lines.append(f"- {entry['bytes'] / 1024:.1f} KB {entry['name'].split('127.0.0.1')[-1]}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    step = sys.argv[1] if len(sys.argv) > 1 else "run"
+    if step == "prepare":
+        prepare(Path(os.environ["DJANGO_STATIC_ROOT"]).parent)
+    elif step == "cpu":
+        cpu(Path(os.environ["DJANGO_STATIC_ROOT"]).parent)
+    else:
+        bench("postgresql" if os.environ.get("DATABASE_URL") else "sqlite")
