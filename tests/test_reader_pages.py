@@ -389,3 +389,12 @@ def test_json_ld_leaves_out_shapes_a_small_original_cannot_fill(client):
     data = json_ld(soup_of(client, article.get_absolute_url()))
     # 400x100 holds a 16:9 crop of 177x100 and smaller: under 50,000 pixels, so none is offered.
     assert "image" not in data
+
+
+def test_column_page_does_not_repeat_its_name_on_every_item(client):
+    column = make_column("城市观察")
+    make_article("城市文章", column=column)
+    soup = soup_of(client, column.get_absolute_url())
+    assert soup.select(".item .item__column") == []
+    home = soup_of(client, reverse("articles:home"))
+    assert home.select_one(".item .item__column").get_text() == "城市观察"
