@@ -298,3 +298,23 @@ def test_a_clean_article_says_it_can_be_published(client):
     article = make_article("干净的稿", published=False)
     client.force_login(make_editor())
     assert "✓ 可以发布" in page_text(client.get(change_url(article)))
+
+
+def test_reporter_lists_only_their_own_articles_with_one_filter(client):
+    reporter = make_reporter()
+    make_article("我写的", published=False, created_by=reporter)
+    make_article("别人写的", published=False, created_by=make_reporter("colleague"))
+    client.force_login(reporter)
+    page = BeautifulSoup(client.get(LIST_URL, {"mine": "1"}).content, "html.parser")
+    titles = [a.get_text() for a in page.select("#result_list tbody th a")]
+    assert titles == ["我写的"]
+
+
+def test_reporter_cannot_bulk_delete_a_colleagues_draft(client):
+    theirs = make_article("同事的稿", published=False, created_by=make_reporter("colleague"))
+    client.force_login(make_reporter())
+    response = client.post(
+        LIST_URL, {"action": "delete_selected", "_selected_action": [theirs.pk], "post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Article.objects.filter(pk=theirs.pk).exists()
