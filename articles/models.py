@@ -76,10 +76,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """What a list item shows: column, authors in order, figures for the thumbnail."""
+        """What a list item shows: column, authors in order, the lead figure for the thumbnail.
+
+        Only the lead figure and its renditions: loading every figure of twenty articles made
+        hundreds of rows into objects for twenty thumbnails (bench/pages.py).
+        """
+        lead = Figure.objects.order_by("position", "id")[:1].prefetch_related("renditions")
         return self.select_related("column").prefetch_related(
             models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
-            models.Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")),
+            models.Prefetch("figures", queryset=lead, to_attr="listing_figures"),
         )
 
 
@@ -217,7 +222,9 @@ class Article(models.Model):
 
     @property
     def lead_figure(self):
-        figures = list(self.figures.all())
+        figures = getattr(self, "listing_figures", None)
+        if figures is None:
+            figures = list(self.figures.all())
         return figures[0] if figures else None
 
     def first_paragraph(self):

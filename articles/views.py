@@ -158,7 +158,11 @@ def search_view(request):
         queryset = (
             search.search_articles(query.terms)
             .for_listing()
-            .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("position")))
+            .prefetch_related(
+                Prefetch("sections", queryset=Section.objects.order_by("position")),
+                # Captions, for the snippet (search.snippet); their renditions are not needed.
+                "figures",
+            )
         )
         page = Paginator(queryset, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         for article in page:
