@@ -1,11 +1,13 @@
 """RSS 2.0 and Atom feeds of the newest published articles."""
 
+import copy
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 
 from .models import Article, Section
 
@@ -14,6 +16,13 @@ FEED_LENGTH = 20
 
 class LatestArticlesFeed(Feed):
     language = "zh-cn"
+
+    def __call__(self, request, *args, **kwargs):
+        # One feed object serves every request; a copy carries this request, for the enclosure
+        # URLs, which the framework (unlike item links) does not make absolute.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
 
     def title(self):
         return settings.SITE_NAME
@@ -52,6 +61,15 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item):
         return " ".join(author.name for author in item.ordered_authors) or None
+
+    def item_enclosures(self, item):
+        """The lead photo's JPEG rendition, for readers and aggregators that show a picture."""
+        figure = item.lead_figure
+        rendition = figure.fallback_rendition if figure and figure.image else None
+        if rendition is None:
+            return []
+        url = self.request.build_absolute_uri(rendition.file.url)
+        return [Enclosure(url, str(rendition.size), "image/jpeg")]
 
     def item_categories(self, item):
         return [item.column.name] if item.column else []
