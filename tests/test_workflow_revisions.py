@@ -115,9 +115,11 @@ def test_comparing_fewer_than_two_revisions_explains_what_to_do(client, editor):
 
 def test_editor_restores_an_earlier_revision_with_its_sections(client, editor):
     article = make_article("第一版", sections=[("", "导语。"), ("被删的节", "后来删掉了。")])
+    make_figure(article, caption="节里的图", section=article.sections.get(heading="被删的节"))
     save(client, article)
     save(client, article, title="第二版", **{"sections-1-DELETE": "on"})
     assert article.sections.count() == 1
+    assert Figure.objects.get(article=article).section is None
     first = versions(article)[0]
     url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
     response = client.get(url)
@@ -127,6 +129,8 @@ def test_editor_restores_an_earlier_revision_with_its_sections(client, editor):
     article.refresh_from_db()
     assert article.title == "第一版"
     assert [s.heading for s in article.sections.all()] == ["", "被删的节"]
+    # The figure is back in its section: the restore form offered the article's sections.
+    assert Figure.objects.get(article=article).section.heading == "被删的节"
     assert "恢复" in text(client.get(history_url(article)))
 
 
