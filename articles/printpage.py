@@ -216,7 +216,8 @@ def _credit(text):
     if not match:
         return None
     inner = (match.group("a") or match.group("b")).strip()
-    if not _CREDIT_WORDS.search(inner) or len(inner) > 60:
+    # A credit names a source and nothing else; a bracketed sentence is text.
+    if not _CREDIT_WORDS.search(inner) or len(inner) > 60 or _SENTENCE.search(inner.rstrip("。")):
         return None
     return inner
 

@@ -424,3 +424,16 @@ def test_a_page_without_any_blank_line_still_finds_its_headline_and_byline():
         "沿线每公里都设有补给点。",
     ]
     assert any("没有空行分隔" in w for w in page.warnings)
+
+
+def test_a_bracketed_sentence_that_mentions_pictures_stays_in_the_text():
+    text = (
+        "新馆开放在即的消息\n\n张三 李四\n\n新馆下月开放。\n\n"
+        "（据悉，新馆还将提供图书借阅、展览等服务。）\n\n（本版图片由市图书馆提供）\n"
+    )
+    page = parse(text)
+    assert page.sections[0]["paragraphs"] == [
+        "新馆下月开放。",
+        "（据悉，新馆还将提供图书借阅、展览等服务。）",
+    ]
+    assert page.photo_credit == "本版图片由市图书馆提供"
