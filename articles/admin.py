@@ -429,10 +429,10 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
     date_hierarchy = "published_at"
     inlines = [ArticleAuthorInline, SectionInline, FigureInline, CorrectionInline]
     actions = ["publish_now", "unpublish"]
-    readonly_fields = ["publish_checks"]
+    readonly_fields = ["created_by", "publish_checks"]
     fieldsets = [
         (None, {"fields": ["column", "kicker", "title", "subtitle", "slug", "summary"]}),
-        ("发布", {"fields": [("status", "published_at"), "publish_checks"]}),
+        ("发布", {"fields": [("status", "published_at"), "created_by", "publish_checks"]}),
         (
             "图片与版面",
             {"fields": ["photo_credit", ("print_publication", "print_date", "print_page")]},

@@ -66,6 +66,8 @@ def test_reporter_creates_a_draft_that_records_who_wrote_it(client):
     article = Article.objects.get(title="记者写的新稿")
     assert article.status == Article.Status.DRAFT
     assert article.created_by == reporter
+    page = BeautifulSoup(client.get(change_url(article)).content, "html.parser")
+    assert "reporter" in page.select_one(".field-created_by").get_text()
 
 
 def test_reporter_sees_status_and_time_locked_on_the_form(client):
