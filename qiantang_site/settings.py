@@ -83,7 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "reversion",
     "adminsortable2",
-    "axes",
+    "qiantang_site.apps.AxesConfig",
     "articles",
 ]
 
@@ -164,6 +164,8 @@ USE_TZ = True
 # Django's zh_Hans input formats use %n and %j, which strptime cannot parse as month/day;
 # our own format module replaces them (see qiantang_site/formats/zh_Hans/formats.py).
 FORMAT_MODULE_PATH = ["qiantang_site.formats"]
+# Chinese for the admin strings Django 6.1 and our admin libraries ship untranslated.
+LOCALE_PATHS = [BASE_DIR / "qiantang_site" / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
