@@ -83,3 +83,27 @@ def test_the_value_the_admin_shows_is_accepted_back(staff_client):
     assert staff_client.post(change_url, data).status_code == 302
     article.refresh_from_db()
     assert article.print_date == dt.date(2026, 1, 5)
+
+
+def test_the_admin_calendar_writes_dates_in_a_format_the_form_accepts(staff_client):
+    """The calendar and "今天/现在" links write with the first input format of the JS catalog."""
+    import json
+    import re
+
+    script = staff_client.get(reverse("admin:jsi18n")).content.decode()
+    formats_json = re.search(r"django\.formats = (\{.*?\});", script, re.S).group(1)
+    catalog = json.loads(formats_json)
+    date_format = catalog["DATE_INPUT_FORMATS"][0]
+    time_format = catalog["TIME_INPUT_FORMATS"][0]
+    assert catalog["DATE_INPUT_FORMATS"] == list(advertised("DATE_INPUT_FORMATS"))
+    response = add_article(
+        staff_client,
+        title="日历",
+        print_date=SAMPLE.strftime(date_format),
+        published_at_0=SAMPLE.strftime(date_format),
+        published_at_1=SAMPLE.strftime(time_format),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.print_date == SAMPLE.date()
+    assert article.published_at.astimezone(SHANGHAI).replace(tzinfo=None) == SAMPLE
