@@ -14,7 +14,8 @@ What one run does, all on 127.0.0.1 and bounded in time (BENCH_SECONDS per page,
    gunicorn (WhiteNoise) and through nginx: the two limits.
 4. The peak RSS of each gunicorn worker (VmHWM) after the load, and the page weight of the
    article's first view on a 390 px phone at 3x in Chromium (bytes on the wire before scrolling).
-5. A table with the ratios, printed and written to bench/results/pages-<database>.md.
+5. The article again from a second gunicorn with every cache off (CACHE_URL=dummy://).
+6. A table with the ratios, printed and written to bench/results/pages-<database>.md.
 
 Every process started here is stopped by its PID, however the run ends.
 """
@@ -328,6 +329,16 @@ def bench(database):
             rows[name] = wrk(url)
         rss = worker_peak_rss_mb(app.process.pid)
         weight = phone_page_weight(urls["article"])
+        app.stop()
+        # The same server with every cache switched off: what each request costs when rendered.
+        uncached = Server(
+            gunicorn,
+            {**env, "GUNICORN_WORKERS": "2", "CACHE_URL": "dummy://"},
+            folder / "gunicorn-uncached.log",
+        )
+        servers.append(uncached)
+        wait_for(base + "/")
+        rows["article, no cache"] = wrk(urls["article"])
     finally:
         for server in reversed(servers):
             server.stop()
@@ -354,7 +365,7 @@ def format_report(database, prepared, render, rows, rss, weight, setup_seconds):
         "| page | req/s | p50 ms | p99 ms | vs static via gunicorn | vs static via nginx | non-2xx |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, row in rows.items():
+    for name, row in sorted(rows.items(), key=lambda item: "static" in item[0]):
         lines.append(
             f"| {name} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | "
             f"{row['rps'] / limit:.0%} | {row['rps'] / nginx:.0%} | {row['errors']} |"
