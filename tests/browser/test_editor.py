@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.factories import jpeg_bytes, make_editor, make_reporter
@@ -57,8 +58,12 @@ def write_publish_and_view(page, base_url, username, photo):
     page.locator(".messagelist .success").wait_for()
 
     # Reorder by drag and drop (django-admin-sortable2): the second section's title bar is
-    # dragged above the first one's.
+    # dragged above the first one's. Its script starts on the window's load event, which
+    # waits for the figure's thumbnail; the hidden order fields show the drop took.
+    page.wait_for_load_state("load")
     drag(page, page.locator("#sections-1 h3"), page.locator("#sections-0 h3"))
+    expect(page.locator("#id_sections-1-position")).to_have_value("1")
+    expect(page.locator("#id_sections-0-position")).to_have_value("2")
     page.select_option("#id_status", "published")
     page.fill("#id_published_at_0", "2026-11-01")
     page.fill("#id_published_at_1", "08:00:00")
