@@ -10,10 +10,11 @@ PIP     := $(PY) -m pip --disable-pip-version-check -q
 # Local commands run with debug on (a local secret key, static files served by runserver).
 DEV     := DJANGO_DEBUG=1
 
-.PHONY: help serve test test-sqlite test-postgres lint seed superuser bench clean
+.PHONY: help serve serve-prod test test-sqlite test-postgres lint seed superuser bench clean
 
 help:
 	@echo "make serve      set up .venv, migrate, load the first article, serve http://$(HOST):$(PORT)/"
+	@echo "make serve-prod the production set-up on this machine: gunicorn, debug off, http://$(HOST):$(PORT)/"
 	@echo "make test       install what the tests need and run the whole suite (SQLite, then PostgreSQL)"
 	@echo "make test-sqlite    the suite once, on SQLite (with a throw-away Redis for the cache tests)"
 	@echo "make test-postgres  the suite once, on a throw-away PostgreSQL with Redis as the cache"
@@ -36,6 +37,28 @@ serve: $(VENV)/.stamp-base
 	$(DEV) $(PY) manage.py load_seed
 	$(DEV) $(PY) manage.py regenerate_renditions --missing
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production settings under gunicorn, for trying them and for benchmarks. Debug is off; the
+# secret key comes from DJANGO_SECRET_KEY if set, else from var/secret-key (made once, kept out
+# of git). Plain http on this machine, so DJANGO_HTTPS=off (no https redirect, HSTS or
+# Secure-only cookies), and media served by the app (DJANGO_SERVE_MEDIA=1): both are for this
+# local trial only. DATABASE_URL, CACHE_URL etc. are used when set (see README).
+PROD    := DJANGO_DEBUG= DJANGO_HTTPS=off DJANGO_SERVE_MEDIA=1 \
+           DJANGO_SECRET_KEY_FILE=$(CURDIR)/var/secret-key
+WORKERS ?= 2
+
+var/secret-key:
+	@mkdir -p var && umask 077 && $(PY) -c \
+	  "from django.core.management.utils import get_random_secret_key as k; print(k() + k())" > $@
+	@echo "Made a secret key for local trials in $@"
+
+serve-prod: $(VENV)/.stamp-base var/secret-key
+	$(PROD) $(PY) manage.py check_services
+	$(PROD) $(PY) manage.py migrate --noinput
+	$(PROD) $(PY) manage.py load_seed
+	$(PROD) $(PY) manage.py collectstatic --noinput -v 0
+	$(PROD) GUNICORN_WORKERS=$(WORKERS) $(VENV)/bin/gunicorn -c qiantang_site/gunicorn.conf.py \
+	  -b $(HOST):$(PORT)
 
 superuser: $(VENV)/.stamp-base
 	$(DEV) $(PY) manage.py migrate --noinput

@@ -472,6 +472,24 @@ class Correction(models.Model):
         return self.note[:40]
 
 
+class SiteChange(models.Model):
+    """One row: when the site's content last changed (any article, section, author, column...).
+
+    Written in the same transaction as the change (articles/caching.py), so every app server
+    reads the same value from the database: it is part of each cached page's key and ETag.
+    """
+
+    changed_at = models.DateTimeField("最近修改时间")
+
+    class Meta:
+        verbose_name = "内容修改时间"
+        verbose_name_plural = "内容修改时间"
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.changed_at)
+
+
 def unique_slug(model, name, pk=None, max_length=80):
     base = ascii_slug(name, max_length=max_length) or model._meta.model_name
     slug, n = base, 2

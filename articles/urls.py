@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import feeds, views
+from .caching import public_page
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
@@ -15,12 +16,12 @@ urlpatterns = [
     path("columns/<slug:slug>/", views.column_detail, name="column"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("search/", views.search_view, name="search"),
-    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
-    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/rss/", public_page(feeds.LatestArticlesFeed()), name="feed-rss"),
+    path("feeds/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-news.xml",
-        sitemap,
+        public_page(sitemap),
         {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/sitemap_news.xml"},
         name="sitemap-news",
     ),

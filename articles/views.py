@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from . import metadata, search
 from . import preview as preview_links
+from .caching import cached_article_page, public_page
 from .models import Article, ArticleAuthor, Author, Column, Figure, Section
 from .text import reading_minutes
 
@@ -21,17 +22,20 @@ def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@public_page
 def home(request):
     page = paginate(request, Article.objects.published().for_listing())
     return render(request, "articles/home.html", {"page": page})
 
 
+@public_page
 def column_detail(request, slug):
     column = get_object_or_404(Column, slug=slug)
     page = paginate(request, column.articles.published().for_listing())
     return render(request, "articles/column.html", {"column": column, "page": page})
 
 
+@public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Article.objects.published().filter(authors=author).for_listing())
@@ -46,6 +50,7 @@ ARTICLE_QUERYSET_PREFETCH = (
 )
 
 
+@cached_article_page
 def article_detail(request, pk, slug=None):
     queryset = Article.objects.select_related("column").prefetch_related(*ARTICLE_QUERYSET_PREFETCH)
     article = get_object_or_404(queryset, pk=pk)
@@ -151,6 +156,7 @@ def related_articles(article):
 
 
 @require_safe
+@public_page
 def search_view(request):
     query = search.Query(request.GET.get("q", ""))
     page = None
@@ -177,6 +183,7 @@ def search_view(request):
 
 
 @require_safe
+@public_page
 def robots_txt(request):
     sitemaps = [
         request.build_absolute_uri(reverse("articles:sitemap")),

@@ -1,0 +1,159 @@
+"""Caching of public pages: HTTP headers for browsers and proxies, rendered pages in the cache.
+
+- Public pages say `Cache-Control: public, max-age=60, stale-while-revalidate=300` (see
+  settings.PUBLIC_PAGE_*), carry an ETag, and answer a conditional GET with 304.
+- A public article page, once rendered, is kept in the shared cache (Redis in production) under
+  a key built from what the page shows: the article's updated_at, the time of the site's last
+  content change (SiteChange, written with every saved change to any article, section, figure,
+  author or column), the time the latest article went live, the host and the release. All of
+  it is read from the database in one query, so every app server builds the same key: an edit
+  makes a new key and shows at once everywhere; nothing has to be found and deleted.
+- Never public, never kept: anything for a request that carries a session cookie (staff see
+  previews, edit links, their own name), drafts and scheduled pieces (the view marks them
+  never_cache), admin pages, and any page asked for with a query string (signed share links).
+"""
+
+import hashlib
+from functools import wraps
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    has_vary_header,
+    patch_cache_control,
+    quote_etag,
+)
+from django.utils.http import http_date
+
+# Long enough to spare the database under a rush; keys change on every edit anyway.
+PAGE_SECONDS = 600
+
+
+def record_site_change(sender, raw=False, **kwargs):
+    """Note the time of a content change, inside the transaction that makes it."""
+    from .models import SiteChange
+
+    SiteChange.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
+
+
+def _m2m_changed(sender, **kwargs):
+    if sender._meta.app_label == "articles":
+        record_site_change(sender, **kwargs)
+
+
+def connect_signals():
+    from .models import SiteChange
+
+    for model in apps.get_app_config("articles").get_models():
+        if model is SiteChange:
+            continue
+        uid = f"site-change-{model._meta.label}"
+        post_save.connect(record_site_change, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(record_site_change, sender=model, dispatch_uid=uid + "-delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="site-change-m2m")
+
+
+def is_personal(request):
+    """A request whose page may differ from a stranger's: it comes with a session."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def mark_public(request, response):
+    """Cache-Control for a public page, unless the view or the request says otherwise."""
+    if request.method not in ("GET", "HEAD") or response.status_code not in (200, 304):
+        return response
+    if response.has_header("Cache-Control"):
+        return response  # the view decided (never_cache for previews)
+    if is_personal(request) or has_vary_header(response, "Cookie"):
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PUBLIC_PAGE_MAX_AGE,
+            stale_while_revalidate=settings.PUBLIC_PAGE_STALE_SECONDS,
+        )
+    return response
+
+
+def public_page(view):
+    """Mark a view's pages public (browsers and proxies may keep them a short while)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return mark_public(request, view(request, *args, **kwargs))
+
+    return wrapped
+
+
+def _article_state(request, pk, slug):
+    """Key, ETag and Last-Modified of a public article page; None when it is not one."""
+    from .models import Article, SiteChange
+
+    # One query: the article; when the latest article went live (the "related" list, and a
+    # scheduled piece going live, change pages without any save); when content last changed.
+    latest = Article.objects.published().order_by("-published_at").values("published_at")[:1]
+    changed = SiteChange.objects.filter(pk=1).values("changed_at")[:1]
+    head = (
+        Article.objects.published()
+        .filter(pk=pk)
+        .annotate(went_live=Subquery(latest), site_changed=Subquery(changed))
+        .values("slug", "updated_at", "published_at", "went_live", "site_changed")
+        .first()
+    )
+    if head is None or head["slug"] != slug:
+        return None  # a draft, a 404 or a redirect: the view deals with it
+    moments = [head["updated_at"], head["published_at"], head["went_live"]]
+    if head["site_changed"] is not None:
+        moments.append(head["site_changed"])
+    parts = [str(pk), *(m.isoformat() for m in moments)]
+    parts += [request.scheme, request.get_host(), settings.RELEASE]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return {
+        "key": f"page:article:{pk}:{digest}",
+        "etag": quote_etag(digest),
+        "last_modified": int(max(moments).timestamp()),
+    }
+
+
+def cached_article_page(view):
+    """Serve a public article from the shared cache, rendering it at most once per change."""
+
+    @wraps(view)
+    def wrapped(request, pk, slug=None):
+        state = None
+        if request.method in ("GET", "HEAD") and not request.GET and not is_personal(request):
+            state = _article_state(request, pk, slug)
+        if state is None:
+            return mark_public(request, view(request, pk, slug))
+
+        not_modified = get_conditional_response(
+            request, etag=state["etag"], last_modified=state["last_modified"]
+        )
+        if not_modified is not None:
+            return mark_public(request, not_modified)
+
+        stored = cache.get(state["key"])
+        if stored is None:
+            response = view(request, pk, slug)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.has_header("Cache-Control")
+                and not has_vary_header(response, "Cookie")
+            ):
+                cache.set(state["key"], (response.content, response["Content-Type"]), PAGE_SECONDS)
+        else:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+        response.headers.setdefault("ETag", state["etag"])
+        response.headers.setdefault("Last-Modified", http_date(state["last_modified"]))
+        return mark_public(request, response)
+
+    return wrapped

@@ -1,0 +1,52 @@
+"""gunicorn settings for the site's app servers (`make serve-prod`, docs/deploy.md).
+
+Everything here can be overridden on the command line or with GUNICORN_CMD_ARGS.
+"""
+
+import os
+
+wsgi_app = "qiantang_site.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: the pages are quick, and a slow client is nginx's to buffer.
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+timeout = 30
+graceful_timeout = 20
+# Restart workers now and then, so a slow leak never grows into an outage.
+max_requests = 2000
+max_requests_jitter = 200
+# Load the app once in the master: a missing secret key or an unreachable database stops the
+# server at start with one clear message, instead of every worker failing in turn.
+preload_app = True
+# No control socket: its default path is shared by every gunicorn of the user on the machine.
+control_socket_disable = True
+# The heartbeat files go to memory, not to a disk that may stall.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Logs on stdout, one JSON object a line, like the application's own.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "timestamp": "time",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,151 @@
+"""Real servers for tests that need them: gunicorn running the site, a Redis we can stop.
+
+Every server binds 127.0.0.1 on a free port or a unix socket in the test's folder, and is
+stopped by its own process id when the test ends.
+"""
+
+import contextlib
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .prod import ROOT, manage
+
+STARTUP_SECONDS = 30
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, seconds=STARTUP_SECONDS, what="the server"):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not come up within {seconds} s")
+
+
+def port_open(port):
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+        return True
+    return False
+
+
+def prepare_site(env):
+    """Migrate, load the first article and collect static files, as a deploy would."""
+    for args in (("migrate", "--noinput"), ("load_seed",), ("collectstatic", "--noinput")):
+        result = manage(env, *args)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@contextlib.contextmanager
+def gunicorn(env, tmp_path, name="app"):
+    """The site under gunicorn with the project's config, one worker; yields the port."""
+    port = free_port()
+    log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "qiantang_site/gunicorn.conf.py",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until(lambda: port_open(port) or process.poll() is not None, what=f"gunicorn ({name})")
+        if process.poll() is not None:
+            raise AssertionError(Path(log.name).read_text())
+        yield port
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def request(port, path, method="GET", headers=None, host="news.example.com", https=True):
+    """One HTTP request to a server on this machine, as nginx would forward it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    sent = {"Host": host, **({"X-Forwarded-Proto": "https"} if https else {})}
+    sent.update(headers or {})
+    connection.request(method, path, headers=sent)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response, body
+
+
+def redis_server_binary():
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server is not installed: run the suite through `make test`."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return binary
+
+
+class RedisServer:
+    """A Redis of the test's own, on a unix socket, that the test may stop and start again."""
+
+    def __init__(self, folder):
+        self.binary = redis_server_binary()
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.socket = self.folder / "redis.sock"
+        self.url = f"unix://{self.socket}?db=0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.socket),
+                "--unixsocketperm",
+                "700",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self.socket.exists, what="redis-server")
+        return self
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+        wait_until(lambda: not self.socket.exists(), what="redis-server to stop")

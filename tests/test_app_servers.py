@@ -1,0 +1,223 @@
+"""The site as production runs it: gunicorn, debug off, behind an https proxy, Redis cache.
+
+Each test starts real servers on this machine (tests/servers.py) with a production
+environment (tests/prod.py): the same settings module, only the environment differs.
+"""
+
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .prod import manage, production_env
+from .servers import RedisServer, gunicorn, prepare_site, request
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A deployed site: migrated, the first article loaded, static files collected."""
+    tmp_path = tmp_path_factory.mktemp("site")
+    env = production_env(tmp_path, DJANGO_SERVE_MEDIA="1")
+    prepare_site(env)
+    return env, tmp_path
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    env, tmp_path = site
+    with gunicorn(env, tmp_path) as port:
+        yield port
+
+
+def first_article_path(port):
+    response, body = request(port, "/")
+    soup = BeautifulSoup(body, "html.parser")
+    return soup.select_one("main a[href^='/articles/']")["href"]
+
+
+def test_public_page_carries_the_security_headers(server):
+    response, body = request(server, "/")
+    assert response.status == 200
+    assert response.headers["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    policy = dict(
+        part.strip().split(" ", 1)
+        for part in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert "unsafe-inline" not in policy["script-src"]
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+
+
+def test_plain_http_is_sent_to_https(server):
+    response, _ = request(server, "/", https=False)
+    assert response.status == 301
+    assert response.headers["Location"] == "https://news.example.com/"
+
+
+def test_health_check_answers_plain_http_without_login_or_details(server):
+    response, body = request(server, "/healthz", https=False, host="127.0.0.1")
+    assert response.status == 200
+    assert json.loads(body) == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok"},
+    }
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_missing_page_is_the_site_404_not_a_debug_page(server):
+    response, body = request(server, "/no-such-page/")
+    assert response.status == 404
+    text = body.decode()
+    assert "Traceback" not in text and "DEBUG = True" not in text
+    assert "URLconf" not in text
+
+
+def test_admin_login_cookies_are_secure_and_never_cached(server):
+    response, body = request(server, "/admin/login/")
+    assert response.status == 200
+    cookies = response.headers.get_all("Set-Cookie")
+    csrf = next(c for c in cookies if c.startswith("csrftoken="))
+    assert "Secure" in csrf
+    assert "public" not in response.headers["Cache-Control"]
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_static_files_have_hashed_names_compressed_copies_and_cache_for_a_year(server):
+    _, body = request(server, "/")
+    css = BeautifulSoup(body, "html.parser").select_one("link[rel=stylesheet]")["href"]
+    assert re.search(r"/static/css/site\.[0-9a-f]{12}\.css$", css), css
+    response, _ = request(server, css, headers={"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "max-age=315360000" in response.headers["Cache-Control"]
+
+
+def test_article_page_is_public_for_a_minute_and_answers_revalidation_with_304(server):
+    path = first_article_path(server)
+    response, body = request(server, path)
+    assert response.status == 200
+    cache_control = response.headers["Cache-Control"]
+    assert "public" in cache_control
+    assert "max-age=60" in cache_control
+    assert "stale-while-revalidate=300" in cache_control
+    etag, last_modified = response.headers["ETag"], response.headers["Last-Modified"]
+    again, again_body = request(server, path, headers={"If-None-Match": etag})
+    assert again.status == 304 and again_body == b""
+    again, _ = request(server, path, headers={"If-Modified-Since": last_modified})
+    assert again.status == 304
+
+
+def test_uploaded_media_is_served_as_a_picture_or_a_download_never_as_a_page(site, server):
+    env, tmp_path = site
+    renditions = tmp_path / "media" / "renditions"
+    renditions.mkdir(parents=True, exist_ok=True)
+    (renditions / "evil.html").write_text("<script>alert(1)</script>")
+    (renditions / "evil.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>")
+    for name in ("evil.html", "evil.svg"):
+        response, _ = request(server, f"/media/renditions/{name}")
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "application/octet-stream"
+        assert response.headers["Content-Disposition"] == "attachment"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+    _, body = request(server, first_article_path(server))
+    img = BeautifulSoup(body, "html.parser").select_one("main img")
+    response, _ = request(server, img["src"])
+    assert response.status == 200
+    assert response.headers["Content-Type"] in {"image/jpeg", "image/webp", "image/avif"}
+
+
+def test_originals_are_never_served(site, server):
+    env, tmp_path = site
+    originals = tmp_path / "media" / "originals"
+    originals.mkdir(parents=True, exist_ok=True)
+    (originals / "photo.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    response, _ = request(server, "/media/originals/photo.jpg")
+    assert response.status == 404
+
+
+def test_database_unreachable_at_start_stops_the_server_with_a_clear_message(tmp_path):
+    env = production_env(tmp_path, DATABASE_URL="postgres://news:pw@127.0.0.1:1/news")
+    with pytest.raises(AssertionError) as failed, gunicorn(env, tmp_path):
+        pass
+    log = str(failed.value)
+    assert "Cannot connect to the postgresql database 'news' at 127.0.0.1:1" in log
+    assert "Check DATABASE_URL" in log
+    assert "pw" not in log.replace("DATABASE_URL", "")
+
+
+def test_check_services_names_the_unreachable_database(tmp_path):
+    env = production_env(tmp_path, DATABASE_URL="postgres://news:pw@127.0.0.1:1/news")
+    result = manage(env, "check_services")
+    assert result.returncode == 1
+    assert "Cannot connect to the postgresql database 'news'" in result.stderr
+
+
+@pytest.mark.redis
+def test_an_edit_shows_at_once_on_every_app_server(site, tmp_path):
+    env, _ = site
+    redis = RedisServer(tmp_path / "redis").start()
+    try:
+        env = {**env, "CACHE_URL": redis.url}
+        with gunicorn(env, tmp_path, "a") as a, gunicorn(env, tmp_path, "b") as b:
+            path = first_article_path(a)
+            for port in (a, b):  # both render and keep the page in the shared cache
+                assert request(port, path)[0].status == 200
+            first_etag = request(a, path)[0].headers["ETag"]
+            # A correction saved by a third process (an editor's request on another server).
+            code = (
+                "from articles.models import Article, Correction;"
+                "a = Article.objects.get(external_id='seed:qiantang-print-page');"
+                "Correction.objects.create(article=a, note='更正：第二段的日期有误。')"
+            )
+            result = manage(env, "shell", "--no-imports", "-c", code)
+            assert result.returncode == 0, result.stderr
+            for port in (a, b):
+                response, body = request(port, path, headers={"If-None-Match": first_etag})
+                assert response.status == 200
+                assert "更正：第二段的日期有误。" in body.decode()
+    finally:
+        redis.stop()
+
+
+@pytest.mark.redis
+def test_pages_are_still_served_when_redis_goes_away_and_health_says_so(site, tmp_path):
+    env, _ = site
+    redis = RedisServer(tmp_path / "redis").start()
+    env = {**env, "CACHE_URL": redis.url}
+    try:
+        with gunicorn(env, tmp_path) as port:
+            path = first_article_path(port)
+            _, cached_body = request(port, path)
+            redis.stop()
+            for page in ("/", path, path, "/search/?q=" + quote("钱塘")):
+                response, body = request(port, page)
+                assert response.status == 200, page
+            assert body_text(request(port, path)[1]) == body_text(cached_body)
+            response, body = request(port, "/healthz", https=False, host="127.0.0.1")
+            assert response.status == 503
+            assert json.loads(body)["checks"] == {"database": "ok", "cache": "failing"}
+            redis.start()
+            # The cache is left alone for a few seconds after a failure, then used again.
+            from .servers import wait_until
+
+            wait_until(
+                lambda: request(port, "/healthz", https=False, host="127.0.0.1")[0].status == 200,
+                seconds=20,
+                what="health after Redis came back",
+            )
+    finally:
+        redis.stop()
+
+
+def body_text(body):
+    return BeautifulSoup(body, "html.parser").select_one("main").get_text(" ", strip=True)

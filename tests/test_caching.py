@@ -1,0 +1,208 @@
+"""Public pages: cache headers, 304s, the shared page cache; and what is never cached."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from qiantang_site.cache import FailSoftRedisCache
+
+from .factories import make_article, make_column, make_correction, make_staff
+from .servers import RedisServer
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url, **extra):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    return response, len(queries)
+
+
+def test_public_pages_may_be_kept_a_minute_and_served_stale_while_revalidating(client):
+    article = make_article("钱塘观潮", column=make_column("城事"))
+    for url in (
+        reverse("articles:home"),
+        article.get_absolute_url(),
+        article.column.get_absolute_url(),
+        reverse("articles:search") + "?q=钱塘",
+        reverse("articles:feed-rss"),
+        reverse("articles:sitemap"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300", url
+        assert response.has_header("ETag"), url
+
+
+def test_a_listing_answers_if_none_match_with_304_until_it_changes(client):
+    make_article("第一篇")
+    first = client.get(reverse("articles:home"))
+    again = client.get(reverse("articles:home"), headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    make_article("第二篇")
+    changed = client.get(reverse("articles:home"), headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200
+    assert "第二篇" in changed.content.decode()
+
+
+def test_an_article_is_rendered_once_then_served_from_the_cache_with_one_query(client):
+    article = make_article("钱塘观潮")
+    first, cold = queries_for(client, article.get_absolute_url())
+    second, warm = queries_for(client, article.get_absolute_url())
+    assert second.content == first.content
+    assert warm == 1 < cold
+
+
+def test_an_article_answers_revalidation_by_etag_and_by_date(client):
+    article = make_article("钱塘观潮")
+    first = client.get(article.get_absolute_url())
+    assert first["Last-Modified"]
+    by_etag = client.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+    by_date = client.get(
+        article.get_absolute_url(), headers={"if-modified-since": first["Last-Modified"]}
+    )
+    assert by_etag.status_code == by_date.status_code == 304
+
+
+def test_an_edit_to_a_section_shows_at_once(client):
+    article = make_article("钱塘观潮", sections=[("", "旧的一段。")])
+    first = client.get(article.get_absolute_url())
+    section = article.sections.get()
+    section.body = "新的一段。"
+    section.save()
+    response = client.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+    assert response.status_code == 200
+    assert "新的一段。" in response.content.decode()
+    assert "旧的一段。" not in response.content.decode()
+
+
+def test_a_correction_and_a_renamed_column_show_at_once(client):
+    article = make_article("钱塘观潮", column=make_column("城事"))
+    client.get(article.get_absolute_url())
+    make_correction(article, note="更正：日期有误。")
+    article.column.name = "城市"
+    article.column.save()
+    text = client.get(article.get_absolute_url()).content.decode()
+    assert "更正：日期有误。" in text
+    assert "城市" in text
+
+
+def test_a_scheduled_article_going_live_changes_its_neighbours_pages(client):
+    column = make_column("城事")
+    article = make_article("钱塘观潮", column=column)
+    later = make_article(
+        "潮水来了", column=column, published_at=timezone.now() + timedelta(hours=1)
+    )
+    first = client.get(article.get_absolute_url())
+    assert "潮水来了" not in first.content.decode()
+    # Time passes: the scheduled piece is live, with no save anywhere.
+    type(later).objects.filter(pk=later.pk).update(
+        published_at=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+    assert response.status_code == 200
+    assert "潮水来了" in response.content.decode()
+
+
+def test_a_staff_preview_of_a_draft_is_never_cached_or_public(client):
+    draft = make_article("未发稿", published=False)
+    client.force_login(make_staff())
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "public" not in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_signed_in_reader_gets_a_private_page_that_is_not_stored(client):
+    article = make_article("钱塘观潮")
+    client.force_login(make_staff())
+    response, _ = queries_for(client, article.get_absolute_url())
+    assert sorted(response["Cache-Control"].split(", ")) == ["no-cache", "private"]
+    _, again = queries_for(client, article.get_absolute_url())
+    assert again > 1  # rendered again: nothing was kept for a personal request
+
+
+def test_a_page_asked_for_with_a_query_string_is_not_stored(client):
+    article = make_article("钱塘观潮")
+    url = article.get_absolute_url() + "?token=abc"
+    queries_for(client, url)
+    _, again = queries_for(client, url)
+    assert again > 1
+
+
+def test_admin_pages_are_never_public(admin_client):
+    response = admin_client.get(reverse("admin:index"))
+    assert "public" not in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_health_check_is_never_cached(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.fixture
+def stoppable_redis(tmp_path, settings):
+    redis = RedisServer(tmp_path / "redis").start()
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], **_redis_cache(redis.url)},
+    }
+    yield redis
+    redis.stop()
+
+
+def _redis_cache(url):
+    return {
+        "BACKEND": "qiantang_site.cache.FailSoftRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+
+
+@pytest.mark.redis
+def test_redis_going_away_is_a_miss_not_an_error(stoppable_redis):
+    redis_cache = caches["default"]
+    assert isinstance(redis_cache, FailSoftRedisCache)
+    redis_cache.set("greeting", "你好")
+    assert redis_cache.get("greeting") == "你好"
+    stoppable_redis.stop()
+    assert redis_cache.get("greeting", "missed") == "missed"
+    redis_cache.set("greeting", "再见")  # dropped, quietly
+    assert redis_cache.get_many(["greeting"]) == {}
+    assert redis_cache.ping() is False
+    with pytest.raises(ValueError):
+        redis_cache.incr("counter")
+
+
+@pytest.mark.redis
+def test_article_pages_are_served_while_redis_is_down_and_cached_again_after(
+    client, stoppable_redis
+):
+    article = make_article("钱塘观潮")
+    assert client.get(article.get_absolute_url()).status_code == 200
+    stoppable_redis.stop()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "钱塘观潮" in response.content.decode()
+    assert client.get(reverse("healthz")).status_code == 503
+
+
+@pytest.mark.redis
+def test_the_page_cache_lives_in_the_shared_redis(client, redis_url, settings):
+    settings.CACHES = {"default": {**settings.CACHES["default"], **_redis_cache(redis_url)}}
+    article = make_article("钱塘观潮")
+    client.get(article.get_absolute_url())
+    # Another app server is another client of the same Redis: it finds the rendered page.
+    other = FailSoftRedisCache(redis_url, {"KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"]})
+    keys = other._cache.get_client().keys(f"{settings.CACHES['default']['KEY_PREFIX']}:*page:*")
+    assert keys, "no rendered page was stored in Redis"
+    cache.clear()
