@@ -25,3 +25,5 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = False
 # Plain text logs keep pytest's captured output readable.
 LOGGING["handlers"]["console"]["formatter"] = "text"  # noqa: F405
+# Password hashing is slow on purpose; tests log in often and guess no passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
