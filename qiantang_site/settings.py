@@ -204,6 +204,7 @@ elif MEDIA_STORAGE == "s3":
             "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
             "location": os.environ.get("AWS_LOCATION", ""),
             "querystring_expire": env_int("DJANGO_ORIGINALS_URL_SECONDS", 600),
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "default_acl": None,
         },
