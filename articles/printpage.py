@@ -46,8 +46,7 @@ class PrintPage:
     def paragraph_count(self):
         return sum(len(section["paragraphs"]) for section in self.sections)
 
-    def as_json(self):
-        """The structure other tools read (``import_print_page --dry-run --json``)."""
+    def _common(self):
         return {
             "badge": list(self.badge),
             "kicker": self.kicker,
@@ -58,26 +57,16 @@ class PrintPage:
                 {"heading": s["heading"], "paragraphs": list(s["paragraphs"])}
                 for s in self.sections
             ],
-            "captions": self.captions,
             "photo_credit": self.photo_credit,
-            "warnings": list(self.warnings),
         }
+
+    def as_json(self):
+        """The structure other tools read (``import_print_page --dry-run --json``)."""
+        return {**self._common(), "captions": self.captions, "warnings": list(self.warnings)}
 
     def as_article_data(self):
         """The dict ``articles.build.create_article`` takes."""
-        return {
-            "badge": list(self.badge),
-            "kicker": self.kicker,
-            "title": self.title,
-            "subtitle": self.subtitle,
-            "authors": list(self.authors),
-            "sections": [
-                {"heading": s["heading"], "paragraphs": list(s["paragraphs"])}
-                for s in self.sections
-            ],
-            "figures": [dict(f) for f in self.figures],
-            "photo_credit": self.photo_credit,
-        }
+        return {**self._common(), "figures": [dict(f) for f in self.figures]}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Build the POST an editor's browser sends from the article change form."""
 
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 
 def form_data(client, url):
@@ -33,3 +34,13 @@ def add_inline_rows(data, prefix, rows):
             data[f"{prefix}-{start + offset}-{key}"] = value
     data[f"{prefix}-TOTAL_FORMS"] = str(start + len(rows))
     return data
+
+
+def publish_fields(when):
+    """The status and split date/time fields that publish at ``when``, as the admin posts them."""
+    local = timezone.localtime(when)
+    return {
+        "status": "published",
+        "published_at_0": local.strftime("%Y-%m-%d"),
+        "published_at_1": local.strftime("%H:%M:%S"),
+    }

@@ -16,7 +16,7 @@ from articles.build import import_print_page
 from articles.models import Article, Column, Figure
 from articles.printpage import parse
 
-from .admin_forms import form_data
+from .admin_forms import form_data, publish_fields
 from .factories import jpeg_upload, make_reporter, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -290,15 +290,6 @@ def test_staff_without_add_permission_cannot_open_the_import_page(client):
 def imported_draft():
     article, _ = import_print_page(parse(SEED.read_text(encoding="utf-8")))
     return article
-
-
-def publish_fields(when):
-    local = timezone.localtime(when)
-    return {
-        "status": "published",
-        "published_at_0": local.strftime("%Y-%m-%d"),
-        "published_at_1": local.strftime("%H:%M:%S"),
-    }
 
 
 def test_model_validation_refuses_to_publish_figures_without_photos():

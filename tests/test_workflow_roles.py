@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .admin_forms import add_inline_rows, form_data
+from .admin_forms import add_inline_rows, form_data, publish_fields
 from .factories import make_article, make_editor, make_figure, make_reporter
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +39,6 @@ def draft_post(client, url=ADD_URL, **overrides):
         add_inline_rows(data, "sections", [{"position": "1", "heading": "", "body": "导语。"}])
     data.update(overrides)
     return data
-
-
-def publish_fields(when):
-    local = timezone.localtime(when)
-    return {
-        "status": "published",
-        "published_at_0": local.strftime("%Y-%m-%d"),
-        "published_at_1": local.strftime("%H:%M:%S"),
-    }
 
 
 def test_the_migrations_make_both_groups_and_only_editors_may_publish():
