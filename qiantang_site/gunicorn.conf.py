@@ -5,6 +5,8 @@ Everything here can be overridden on the command line or with GUNICORN_CMD_ARGS.
 
 import os
 
+from qiantang_site.jsonlog import JSON_FORMATTER
+
 wsgi_app = "qiantang_site.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: the pages are quick, and a slow client is nginx's to buffer.
@@ -29,14 +31,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s",
-            "timestamp": "time",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-        }
-    },
+    "formatters": {"json": JSON_FORMATTER},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
