@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -252,6 +253,12 @@ class CorrectionInline(ArticlePartInline, admin.TabularInline):
     model = Correction
     extra = 0
     fields = ["note", "corrected_at"]
+
+
+def message_list(heading, css_class, messages):
+    """A heading (trusted markup) over a list of messages (escaped)."""
+    items = format_html_join("", "<li>{}</li>", ((m,) for m in messages))
+    return format_html('<p>{}</p><ul class="{}">{}</ul>', mark_safe(heading), css_class, items)
 
 
 def edited_object_id(request):
@@ -559,23 +566,13 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
         warnings = text_warnings(obj)
         parts = []
         if problems:
-            parts.append(
-                format_html(
-                    '<p><strong style="color:#ba2121">不能发布，需要先改好：</strong></p>'
-                    '<ul class="publish-problems">{}</ul>',
-                    format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
-                )
-            )
+            heading = '<strong style="color:#ba2121">不能发布，需要先改好：</strong>'
+            parts.append(message_list(heading, "publish-problems", problems))
         else:
             parts.append(format_html('<p class="publish-ok">{}</p>', "✓ 可以发布。"))
         if warnings:
-            parts.append(
-                format_html(
-                    "<p><strong>文字提示（不影响发布，请编辑判断）：</strong></p>"
-                    '<ul class="text-warnings">{}</ul>',
-                    format_html_join("", "<li>{}</li>", ((w,) for w in warnings)),
-                )
-            )
+            heading = "<strong>文字提示（不影响发布，请编辑判断）：</strong>"
+            parts.append(message_list(heading, "text-warnings", warnings))
         return format_html_join("", "{}", ((part,) for part in parts))
 
     @admin.action(description="立即发布所选文章", permissions=["publish"])

@@ -42,18 +42,19 @@ def author_detail(request, slug):
     return render(request, "articles/author.html", {"author": author, "page": page})
 
 
-ARTICLE_QUERYSET_PREFETCH = (
-    Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
-    Prefetch("sections", queryset=Section.objects.order_by("position", "id")),
-    Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")),
-    "corrections",
-)
+def article_page_queryset():
+    """Articles with everything their page shows, in a fixed number of queries."""
+    return Article.objects.select_related("column").prefetch_related(
+        Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+        Prefetch("sections", queryset=Section.objects.order_by("position", "id")),
+        Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")),
+        "corrections",
+    )
 
 
 @cached_article_page
 def article_detail(request, pk, slug=None):
-    queryset = Article.objects.select_related("column").prefetch_related(*ARTICLE_QUERYSET_PREFETCH)
-    article = get_object_or_404(queryset, pk=pk)
+    article = get_object_or_404(article_page_queryset(), pk=pk)
     preview = False
     if not article.is_public:
         # Staff who may change articles read drafts and scheduled pieces at their real URL.
@@ -80,10 +81,7 @@ def preview_article(request, token):
     indexed. Keep any cache middleware or decorator off this path.
     """
     try:
-        article = get_object_or_404(
-            Article.objects.select_related("column").prefetch_related(*ARTICLE_QUERYSET_PREFETCH),
-            pk=preview_links.article_id(token),
-        )
+        article = get_object_or_404(article_page_queryset(), pk=preview_links.article_id(token))
     except preview_links.PreviewLinkExpired:
         response = preview_refused(request, 403, "这个预览链接已经过期")
     except preview_links.PreviewLinkInvalid:

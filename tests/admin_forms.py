@@ -44,3 +44,9 @@ def publish_fields(when):
         "published_at_0": local.strftime("%Y-%m-%d"),
         "published_at_1": local.strftime("%H:%M:%S"),
     }
+
+
+def form_errors(response):
+    """Every error message the admin form page shows, as one string."""
+    page = BeautifulSoup(response.content, "html.parser")
+    return " ".join(e.get_text(" ", strip=True) for e in page.select(".errorlist, .errornote"))

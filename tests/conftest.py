@@ -30,3 +30,13 @@ def redis_url():
             pytest.fail(message)
         pytest.skip(message)
     return url
+
+
+@pytest.fixture
+def editor(client):
+    """A superuser logged in to the admin (the workflow tests define an editor of their own)."""
+    from .factories import make_staff
+
+    user = make_staff("chief", superuser=True)
+    client.force_login(user)
+    return user

@@ -1,5 +1,4 @@
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -7,24 +6,12 @@ from django.utils import timezone
 
 from articles.models import Article, Figure
 
-from .admin_forms import add_inline_rows, form_data
-from .factories import jpeg_upload, make_article, make_author, make_column, make_figure, make_staff
+from .admin_forms import add_inline_rows, form_data, form_errors
+from .factories import jpeg_upload, make_article, make_author, make_column, make_figure
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:articles_article_add")
-
-
-@pytest.fixture
-def editor(client):
-    user = make_staff("chief", superuser=True)
-    client.force_login(user)
-    return user
-
-
-def errors(response):
-    page = BeautifulSoup(response.content, "html.parser")
-    return " ".join(e.get_text(" ", strip=True) for e in page.select(".errorlist, .errornote"))
 
 
 def test_every_admin_page_opens_for_staff(client, editor):
@@ -79,7 +66,7 @@ def test_editor_creates_an_article_with_two_sections_and_a_figure_through_the_fo
     data = new_article_post(client)
     data["figures-0-image"] = jpeg_upload("river.jpg", width=1600, height=1000)
     response = client.post(ADD_URL, data)
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     article = Article.objects.get(title="新稿件标题")
     assert [(s.position, s.heading) for s in article.sections.all()] == [
         (1, ""),
@@ -99,7 +86,7 @@ def test_a_file_that_is_not_an_image_is_refused_and_the_typed_text_kept(client, 
     data["figures-0-image"] = SimpleUploadedFile("photo.jpg", b"<html>not a photo</html>")
     response = client.post(ADD_URL, data)
     assert response.status_code == 200
-    assert errors(response)
+    assert form_errors(response)
     assert Article.objects.count() == 0 and Figure.objects.count() == 0
     html = response.content.decode()
     assert "新稿件标题" in html and "第二节的小标题" in html and "钱塘江畔的新园区" in html
@@ -109,7 +96,7 @@ def test_two_sections_with_the_same_position_are_refused_with_a_message(client, 
     data = new_article_post(client, **{"sections-1-position": "1"})
     response = client.post(ADD_URL, data)
     assert response.status_code == 200
-    assert "重复" in errors(response)
+    assert "重复" in form_errors(response)
     assert Article.objects.count() == 0
     assert "第二节的小标题" in response.content.decode()
 
@@ -118,7 +105,7 @@ def test_publishing_without_a_time_is_refused_next_to_the_field(client, editor):
     data = new_article_post(client, status="published")
     response = client.post(ADD_URL, data)
     assert response.status_code == 200
-    assert "发布的文章必须填写发布时间" in errors(response)
+    assert "发布的文章必须填写发布时间" in form_errors(response)
     assert Article.objects.count() == 0
 
 
@@ -128,7 +115,7 @@ def test_editor_swaps_two_sections_by_their_positions(client, editor):
     data = form_data(client, url)
     data["sections-1-position"], data["sections-2-position"] = "3", "2"
     response = client.post(url, data)
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     assert [s.heading for s in article.sections.all()] == ["", "乙节", "甲节"]
 
 
@@ -140,7 +127,7 @@ def test_editor_deletes_a_section_and_a_figure(client, editor):
     data["sections-1-DELETE"] = "on"
     data["figures-0-DELETE"] = "on"
     response = client.post(url, data)
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     assert [s.heading for s in article.sections.all()] == [""]
     assert not article.figures.exists()
 

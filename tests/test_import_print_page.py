@@ -142,13 +142,6 @@ def test_missing_file_and_json_without_dry_run_are_refused():
 # --- the admin page ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor(client):
-    user = make_staff("chief", superuser=True)
-    client.force_login(user)
-    return user
-
-
 def soup(response):
     return BeautifulSoup(response.content, "html.parser")
 

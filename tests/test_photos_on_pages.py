@@ -9,7 +9,7 @@ from django.urls import clear_url_caches, reverse
 
 from articles.models import Article, Figure, Rendition
 
-from .admin_forms import add_inline_rows, form_data
+from .admin_forms import add_inline_rows, form_data, form_errors
 from .factories import (
     HTML,
     SVG,
@@ -17,7 +17,6 @@ from .factories import (
     jpeg_bytes,
     make_article,
     make_figure,
-    make_staff,
     media_files,
     png_header_only,
     truncated_jpeg,
@@ -192,13 +191,6 @@ def test_originals_are_never_served_but_renditions_are(client, settings):
 # --- The admin's own form --------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor(client):
-    user = make_staff("photo-desk", superuser=True)
-    client.force_login(user)
-    return user
-
-
 def add_url():
     return reverse("admin:articles_article_add")
 
@@ -223,11 +215,6 @@ def article_post(client, image):
     )
     data["figures-0-image"] = image
     return data
-
-
-def form_errors(response):
-    page = BeautifulSoup(response.content, "html.parser")
-    return " ".join(e.get_text(" ", strip=True) for e in page.select(".errorlist, .errornote"))
 
 
 ADMIN_BAD_FILES = {

@@ -8,7 +8,7 @@ from reversion.models import Version
 
 from articles.models import Article, Figure, Section
 
-from .admin_forms import add_inline_rows, form_data
+from .admin_forms import add_inline_rows, form_data, form_errors
 from .factories import jpeg_upload, make_article, make_editor, make_figure, make_reporter
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,6 @@ def history_url(article):
     return reverse("admin:articles_article_history", args=[article.pk])
 
 
-def errors(response):
-    page = BeautifulSoup(response.content, "html.parser")
-    return " ".join(e.get_text(" ", strip=True) for e in page.select(".errorlist, .errornote"))
-
-
 def text(response):
     return BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
 
@@ -37,7 +32,7 @@ def save(client, article, files=None, **changes):
     data.update(changes)
     data.update(files or {})
     response = client.post(url, data)
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     return response
 
 
@@ -125,7 +120,7 @@ def test_editor_restores_an_earlier_revision_with_its_sections(client, editor):
     response = client.get(url)
     assert response.status_code == 200 and "被删的节" in response.content.decode()
     response = client.post(url, form_data(client, url))
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert article.title == "第一版"
     assert [s.heading for s in article.sections.all()] == ["", "被删的节"]
@@ -151,13 +146,13 @@ def test_restoring_a_revision_whose_image_file_is_gone_asks_for_a_new_upload(cli
     data = form_data(client, url)
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "原图文件已不存在" in errors(response)
+    assert "原图文件已不存在" in form_errors(response)
     figure.refresh_from_db()
     assert figure.image.name != old_name  # nothing was restored half-way
 
     data["figures-0-image"] = jpeg_upload("again.jpg")
     response = client.post(url, data)
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     figure = Figure.objects.get(article=article)
     assert default_storage.exists(figure.image.name)
 
@@ -174,7 +169,7 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(client, editor):
     mine["sections-0-body"] = "我改的导语。"
     response = client.post(url, mine)  # ...and my save is stale.
     assert response.status_code == 200
-    assert "没有保存" in errors(response) and "colleague" in errors(response)
+    assert "没有保存" in form_errors(response) and "colleague" in form_errors(response)
     html = response.content.decode()
     assert "我的标题" in html and "我改的导语。" in html
     assert 'name="overwrite"' in html
@@ -238,7 +233,7 @@ def test_a_section_added_in_the_form_goes_to_the_end(client, editor):
     add_inline_rows(data, "sections", [{"heading": "新节", "body": "新。", "position": ""}])
     add_inline_rows(data, "sections", [{"heading": "又一节", "body": "又。", "position": ""}])
     response = client.post(url, data)
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     assert [(s.position, s.heading) for s in Section.objects.filter(article=article)] == [
         (1, ""),
         (2, "甲"),
@@ -270,7 +265,7 @@ def test_editor_brings_back_a_deleted_article_with_its_sections(client, editor):
     )
     link = recover_list.select_one("a[href*='/recover/']")
     response = client.post(link["href"], form_data(client, link["href"]))
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     restored = Article.objects.get(pk=article.pk)
     assert [s.heading for s in restored.sections.all()] == ["", "第二节"]
 
@@ -286,6 +281,6 @@ def test_restoring_over_a_save_made_meanwhile_is_refused(client, editor):
     client.force_login(editor)
     response = client.post(url, data)  # ...and restoring would silently drop their work.
     assert response.status_code == 200
-    assert "没有保存" in errors(response)
+    assert "没有保存" in form_errors(response)
     article.refresh_from_db()
     assert article.title == "同事的第三版"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .admin_forms import add_inline_rows, form_data, publish_fields
+from .admin_forms import add_inline_rows, form_data, form_errors, publish_fields
 from .factories import make_article, make_editor, make_figure, make_reporter
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,6 @@ def change_url(article):
 
 def page_text(response):
     return BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
-
-
-def errors(response):
-    page = BeautifulSoup(response.content, "html.parser")
-    return " ".join(e.get_text(" ", strip=True) for e in page.select(".errorlist, .errornote"))
 
 
 def draft_post(client, url=ADD_URL, **overrides):
@@ -53,7 +48,7 @@ def test_reporter_creates_a_draft_that_records_who_wrote_it(client):
     reporter = make_reporter()
     client.force_login(reporter)
     response = client.post(ADD_URL, draft_post(client))
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     article = Article.objects.get(title="记者写的新稿")
     assert article.status == Article.Status.DRAFT
     assert article.created_by == reporter
@@ -74,7 +69,7 @@ def test_reporter_hand_made_post_cannot_publish_a_new_article(client):
     data = draft_post(client, **publish_fields(timezone.now() - timedelta(minutes=1)))
     response = client.post(ADD_URL, data)
     assert response.status_code == 200
-    assert "你没有发布权限" in errors(response)
+    assert "你没有发布权限" in form_errors(response)
     assert not Article.objects.exists()
     # What they typed is still on the page.
     assert "记者写的新稿" in response.content.decode()
@@ -87,7 +82,7 @@ def test_reporter_hand_made_post_cannot_publish_their_own_draft(client):
     url = change_url(article)
     response = client.post(url, draft_post(client, url, **publish_fields(timezone.now())))
     assert response.status_code == 200
-    assert "你没有发布权限" in errors(response)
+    assert "你没有发布权限" in form_errors(response)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT and article.title == "自己的草稿"
     assert client.get(article.get_absolute_url()).status_code == 200  # staff preview
@@ -102,7 +97,7 @@ def test_reporter_cannot_schedule_their_draft_either(client):
     url = change_url(article)
     tomorrow = timezone.now() + timedelta(days=1)
     response = client.post(url, draft_post(client, url, **publish_fields(tomorrow)))
-    assert "你没有发布权限" in errors(response)
+    assert "你没有发布权限" in form_errors(response)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT and article.published_at is None
 
@@ -113,7 +108,7 @@ def test_reporter_edits_their_own_draft(client):
     client.force_login(reporter)
     url = change_url(article)
     response = client.post(url, draft_post(client, url, title="二稿"))
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert article.title == "二稿"
 
@@ -165,7 +160,7 @@ def test_editor_publishes_a_reporters_draft_and_readers_see_it(client):
     data = form_data(client, url)
     data.update(publish_fields(timezone.now() - timedelta(minutes=1)))
     response = client.post(url, data)
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert article.created_by == reporter
@@ -225,7 +220,7 @@ def test_publishing_an_article_that_fails_the_checks_is_refused_and_the_text_kep
     add_inline_rows(data, "sections", [{"position": "2", "heading": "", "body": "新一节。"}])
     response = client.post(url, data)
     assert response.status_code == 200
-    text = errors(response)
+    text = form_errors(response)
     assert "还不能发布" in text
     assert "第 2 节没有小标题" in text
     assert "第 1 张图片缺少图片说明和替代文字" in text
@@ -243,7 +238,7 @@ def test_fixing_the_problem_in_the_same_form_lets_the_article_publish(client):
     data.update(publish_fields(timezone.now()))
     data["sections-1-heading"] = "第二节"
     response = client.post(url, data)
-    assert response.status_code == 302, errors(response)
+    assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert article.is_public
 
@@ -255,7 +250,7 @@ def test_an_article_without_any_body_text_cannot_be_published(client):
     data = form_data(client, url)
     data.update(publish_fields(timezone.now()))
     response = client.post(url, data)
-    assert "至少要有一节写了正文" in errors(response)
+    assert "至少要有一节写了正文" in form_errors(response)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
 
@@ -267,7 +262,7 @@ def test_a_figure_without_an_image_blocks_publishing(client):
     url = change_url(article)
     data = form_data(client, url)
     data.update(publish_fields(timezone.now()))
-    assert "第 1 张图片还没有上传图片文件" in errors(client.post(url, data))
+    assert "第 1 张图片还没有上传图片文件" in form_errors(client.post(url, data))
 
 
 def test_the_change_page_lists_problems_and_chinese_text_warnings(client):
