@@ -71,9 +71,12 @@ class Author(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The one definition of public: published, and its time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """The one definition of public: published, and its time has come (by `now`)."""
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__lte=timezone.now() if now is None else now,
+        )
 
     def for_listing(self):
         """What a list item shows: column, authors in order, the lead figure for the thumbnail.

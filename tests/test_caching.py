@@ -109,6 +109,28 @@ def test_a_scheduled_article_going_live_changes_its_neighbours_pages(client):
     assert "潮水来了" in response.content.decode()
 
 
+def test_a_draft_being_published_shows_on_its_neighbours_pages_at_once(client):
+    column = make_column("城事")
+    article = make_article("钱塘观潮", column=column)
+    draft = make_article("潮水来了", column=column, published=False)
+    first = client.get(article.get_absolute_url())
+    assert "潮水来了" not in first.content.decode()
+
+    draft.status = type(draft).Status.PUBLISHED
+    draft.published_at = timezone.now() - timedelta(seconds=1)
+    draft.save()
+
+    response = client.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+    assert response.status_code == 200
+    assert "潮水来了" in response.content.decode()
+
+
+def test_an_article_number_too_large_for_the_database_is_not_found(client):
+    make_article("钱塘观潮")
+    for url in ("/articles/99999999999999999999999/", "/articles/99999999999999999999999/x/"):
+        assert client.get(url).status_code == 404, url
+
+
 def test_a_staff_preview_of_a_draft_is_never_cached_or_public(client):
     draft = make_article("未发稿", published=False)
     client.force_login(make_staff())
