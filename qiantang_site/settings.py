@@ -147,6 +147,11 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+            # Kept open between requests as with PostgreSQL: opening the file, registering
+            # Django's SQL functions and reading the schema afresh cost more CPU than a
+            # cached page's whole request (bench/pages.py). Opened after gunicorn forks
+            # (startup.py closes the check's connection), so no worker shares one.
+            "CONN_MAX_AGE": env_int("DJANGO_DB_CONN_MAX_AGE", 60),
         }
     }
 
