@@ -141,7 +141,9 @@ def _compiled_state_query(connection):
         slots = [stand_ins.get(value, ("fixed", value)) for value in params]
         if set(stand_ins.values()) - set(slots):
             raise RuntimeError(f"The article state query lost a parameter: {sql} {params}")
-        # The converters the ORM applies to each column (on SQLite, text into aware datetimes).
+        # The converters the ORM applies to each column (on SQLite, text into aware datetimes;
+        # none on PostgreSQL). They depend on the backend and settings, not on the connection
+        # they were found through, so any thread's connection may run them.
         converters = compiler.get_converters([col for col, _, _ in compiler.select])
         compiled = sql, slots, names, list(converters.items())
         _compiled_state_queries[key] = compiled

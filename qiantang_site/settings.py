@@ -94,7 +94,8 @@ MIDDLEWARE = [
     # Right after security, so static files get the same headers and skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages go out compressed (an article shrinks to about a third) with no proxy in front, as
-    # under `make serve-prod`; static files are compressed ahead of time by WhiteNoise instead.
+    # under `make serve-prod`; static files are compressed ahead of time by WhiteNoise instead,
+    # and cached article pages keep a gzipped copy (articles/caching.py) that this leaves alone.
     # Before ConditionalGet, so ETags are computed on the uncompressed body.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
