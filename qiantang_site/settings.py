@@ -118,6 +118,17 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "qiantang_site.urls"
 
 TEMPLATES = [
+    # Readers' pages: Jinja2 (articles/templating.py says why). Searched first, so a page's
+    # name resolves there; the admin's templates only exist for Django's engine below.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "qiantang_site" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "articles.templating.environment",
+            "context_processors": ["articles.context_processors.site"],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "qiantang_site" / "templates"],

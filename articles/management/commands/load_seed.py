@@ -33,7 +33,10 @@ class Command(BaseCommand):
         for index, figure in enumerate(figures):
             figure.credit = STANDIN_CREDIT
             figure.alt_text = f"占位示意图（原图待上传）：{figure.caption}"
-            figure.image.save(f"standin-{index + 1}.jpg", ContentFile(standin_jpeg(index)))
+            name = f"standin-{index + 1}.jpg"
+            # Named, so the ImageField records width and height: a nameless ContentFile leaves
+            # them empty, and then every page view opens the original to measure it again.
+            figure.image.save(name, ContentFile(standin_jpeg(index), name=name))
         # Published only now that every figure has a picture, through the model's own checks.
         article.status = Article.Status.PUBLISHED
         article.published_at = timezone.now()

@@ -1,0 +1,84 @@
+"""The Jinja2 environment of the public pages (articles, lists, search, errors, robots.txt).
+
+Readers' pages are rendered by Jinja2 through Django's own backend; the admin keeps Django's
+template language. Jinja2 compiles a template to Python once, and rendered the article page
+in about a fifth of the time Django's engine took (bench/pages.py).
+
+What Django's engine did by itself is done here explicitly: times are shown in the
+newsroom's zone (`local` filter), and `static`, `url` and `querystring` are functions.
+Autoescaping is on (Django's backend default); Django's SafeString passes through unescaped.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.defaultfilters import truncatechars
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.safestring import mark_safe
+from jinja2 import Environment
+
+from . import metadata
+
+# How the site writes a moment: 2026年11月27日 08:00.
+DATETIME_FORMAT = "Y年n月j日 H:i"
+
+# The same escapes as Django's json_script: inside <script>, "</script>" or "<!--" in an
+# editor's text must not end the element. json_script itself only writes application/json.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def ld_json(data):
+    """A dict as a <script type="application/ld+json"> element, safe to embed."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    # Escaped above for the inside of a <script> element.
+    return mark_safe(
+        f'<script type="application/ld+json">{text.translate(_SCRIPT_ESCAPES)}</script>'
+    )
+
+
+def elided_pages(page):
+    """Page numbers around the current page, with … where numbers are left out."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+def iso8601(moment):
+    """2026-11-27T08:00:00+08:00: whole seconds, the newsroom's offset."""
+    return metadata.iso(moment) if moment else ""
+
+
+def local(moment, fmt=DATETIME_FORMAT):
+    """A moment in the newsroom's time zone, written as the site writes dates."""
+    return format_date(timezone.localtime(moment), fmt) if moment else ""
+
+
+def url(name, *args, **kwargs):
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def querystring(request, **changes):
+    """This page's query string with some parameters changed, like Django's tag of that name."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode()
+
+
+def environment(**options):
+    env = Environment(**options)
+    env.globals.update({"static": static, "url": url, "querystring": querystring})
+    env.filters.update(
+        {
+            "ld_json": ld_json,
+            "elided_pages": elided_pages,
+            "iso8601": iso8601,
+            "local": local,
+            "truncatechars": truncatechars,
+        }
+    )
+    return env
