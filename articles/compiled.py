@@ -47,36 +47,74 @@ class CompiledQuery:
                 raise TypeError(f"{name}: only int and datetime values can be compiled")
         return standins
 
-    def _adapt(self, connection, name, value):
-        if self.kinds[name] is datetime:
-            return connection.ops.adapt_datetimefield_value(value)
-        return value
-
     def compile(self, using=DEFAULT_DB_ALIAS):
-        """The model, SQL, parameters and where each value goes, for one database."""
-        if using not in self._compiled:
-            connection = connections[using]
-            standins = self._standins()
-            queryset = self.build(**standins)
-            sql, params = queryset.query.get_compiler(using).as_sql()
-            params = list(params)
-            slots = []
-            for name, standin in standins.items():
-                adapted = self._adapt(connection, name, standin)
-                found = [i for i, param in enumerate(params) if param == adapted]
-                if not found:
-                    raise ValueError(f"{name} does not reach the SQL of this query")
-                slots += [(i, name) for i in found]
-            self._compiled[using] = (queryset.model, sql, params, slots)
-        return self._compiled[using]
+        """The compiled query for this database connection (connections are per thread)."""
+        connection = connections[using]
+        key = (using, id(connection))
+        compiled = self._compiled.get(key)
+        if compiled is None or compiled.connection is not connection:
+            compiled = self._compiled[key] = _Compiled(self, using, connection)
+        return compiled
 
     def __call__(self, using=DEFAULT_DB_ALIAS, **values):
-        model, sql, params, slots = self.compile(using)
-        connection = connections[using]
-        params = list(params)
-        for index, name in slots:
-            params[index] = self._adapt(connection, name, values[name])
-        return list(model._default_manager.raw(sql, params, using=using))
+        return self.compile(using).run(values)
+
+
+class _Compiled:
+    """SQL and the compiler that made it; each run does what Django's ModelIterable does."""
+
+    def __init__(self, query, using, connection):
+        self.using, self.connection = using, connection
+        standins = query._standins()
+        queryset = query.build(**standins)
+        self.model = queryset.model
+        # as_sql() also fills the compiler's select list, which results_iter() converts by.
+        self.compiler = queryset.query.get_compiler(using, connection)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        self.slots = []
+        self.adapters = {}
+        for name, standin in standins.items():
+            adapt = (
+                connection.ops.adapt_datetimefield_value if query.kinds[name] is datetime else None
+            )
+            self.adapters[name] = adapt
+            found = [
+                i for i, p in enumerate(self.params) if p == (adapt(standin) if adapt else standin)
+            ]
+            if not found:
+                raise ValueError(f"{name} does not reach the SQL of this query")
+            self.slots += [(i, name) for i in found]
+        first, last = (
+            self.compiler.klass_info["select_fields"][0],
+            self.compiler.klass_info["select_fields"][-1],
+        )
+        self.model_columns = slice(first, last + 1)
+        self.init_list = [
+            column[0].target.attname for column in self.compiler.select[self.model_columns]
+        ]
+        self.annotations = list(self.compiler.annotation_col_map.items())
+        # What results_iter() would work out on every run: the backend's value converters.
+        columns = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(columns)
+
+    def run(self, values):
+        params = list(self.params)
+        for index, name in self.slots:
+            adapt = self.adapters[name]
+            params[index] = adapt(values[name]) if adapt else values[name]
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        found = []
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        for row in rows:
+            obj = self.model.from_db(self.using, self.init_list, row[self.model_columns])
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
 
 
 def attach(instance, relation, objects):

@@ -9,12 +9,13 @@ newsroom's zone (`local` filter), and `static`, `url` and `querystring` are func
 Autoescaping is on (Django's backend default); Django's SafeString passes through unescaped.
 """
 
+import functools
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import truncatechars
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
@@ -54,8 +55,15 @@ def local(moment, fmt=DATETIME_FORMAT):
     return format_date(timezone.localtime(moment), fmt) if moment else ""
 
 
-def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+@functools.lru_cache(maxsize=1024)
+def _reverse(urlconf, prefix, name, args):
+    return reverse(name, urlconf=urlconf, args=args or None)
+
+
+def url(name, *args):
+    """reverse(); the answer only depends on the URLconf and the script prefix, so it is kept
+    (the header's links and every byline ask the same questions on every page)."""
+    return _reverse(get_urlconf(), get_script_prefix(), name, args)
 
 
 def querystring(request, **changes):

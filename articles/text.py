@@ -21,10 +21,11 @@ def ascii_slug(text, max_length=80):
 
 # Chinese readers take in about 400 characters a minute; letters and digits count alike.
 CHARACTERS_PER_MINUTE = 400
-_COUNTED = re.compile(r"\w")
+# Every character is \w or \W; counting the few \W (punctuation, spaces) is the cheaper way.
+_NOT_COUNTED = re.compile(r"\W")
 
 
 def reading_minutes(texts):
     """Whole minutes to read the texts, at least one."""
-    characters = sum(len(_COUNTED.findall(text)) for text in texts)
+    characters = sum(len(text) - len(_NOT_COUNTED.findall(text)) for text in texts)
     return max(1, math.ceil(characters / CHARACTERS_PER_MINUTE))

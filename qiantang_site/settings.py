@@ -148,11 +148,10 @@ WSGI_APPLICATION = "qiantang_site.wsgi.application"
 
 # DATABASE_URL, e.g. postgres://user:password@db.internal:5432/qiantang (psycopg 3). Without it,
 # SQLite in the project folder (or at SQLITE_PATH).
+CONN_MAX_AGE = env_int("DJANGO_DB_CONN_MAX_AGE", 60)
 if os.environ.get("DATABASE_URL", "").strip():
     DATABASES = {
-        "default": dj_database_url.config(
-            conn_max_age=env_int("DJANGO_DB_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
+        "default": dj_database_url.config(conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     }
 else:
     DATABASES = {
@@ -163,7 +162,15 @@ else:
             # Django's SQL functions and reading the schema afresh cost more CPU than a
             # cached page's whole request (bench/pages.py). Opened after gunicorn forks
             # (startup.py closes the check's connection), so no worker shares one.
-            "CONN_MAX_AGE": env_int("DJANGO_DB_CONN_MAX_AGE", 60),
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {
+                # Write-ahead logging: readers never wait for an editor's save, and the
+                # workers of `make serve-prod` share the file safely. A write transaction
+                # takes its lock at the start, so it waits its turn instead of failing.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     }
 
