@@ -15,13 +15,12 @@
 
 import gzip
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
 from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -35,6 +34,8 @@ from django.utils.cache import (
     quote_etag,
 )
 from django.utils.http import http_date
+
+from .compiled import CompiledQuery
 
 # Long enough to spare the database under a rush; keys change on every edit anyway.
 PAGE_SECONDS = 600
@@ -97,12 +98,6 @@ def public_page(view):
     return wrapped
 
 
-# Stand-ins for the two values that change from call to call, in the query compiled once.
-_SOME_PK = 1_234_567_891
-_SOME_NOW = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
-_compiled_state_queries = {}
-
-
 def _state_queryset(pk, now):
     from .models import Article, SiteChange
 
@@ -119,58 +114,15 @@ def _state_queryset(pk, now):
     )
 
 
-def _compiled_state_query(connection):
-    """The state query as SQL for this kind of database, compiled by the ORM once.
-
-    Compiling the queryset cost most of a cache hit (0.8 ms); the SQL only differs by the
-    article and the time, so it is compiled with stand-ins and run with the real values.
-    The result is the same query the ORM would send, with the same meaning: the key is still
-    read from the database on every request, so every app server agrees on it.
-    """
-    key = (connection.alias, connection.vendor)
-    compiled = _compiled_state_queries.get(key)
-    if compiled is None:
-        query = _state_queryset(_SOME_PK, _SOME_NOW).query
-        compiler = query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        names = list(query.selected or [*query.values_select, *query.annotation_select])
-        stand_ins = {
-            connection.ops.adapt_datetimefield_value(_SOME_NOW): "now",
-            _SOME_PK: "pk",
-        }
-        slots = [stand_ins.get(value, ("fixed", value)) for value in params]
-        if set(stand_ins.values()) - set(slots):
-            raise RuntimeError(f"The article state query lost a parameter: {sql} {params}")
-        # The converters the ORM applies to each column (on SQLite, text into aware datetimes;
-        # none on PostgreSQL). They depend on the backend and settings, not on the connection
-        # they were found through, so any thread's connection may run them.
-        converters = compiler.get_converters([col for col, _, _ in compiler.select])
-        compiled = sql, slots, names, list(converters.items())
-        _compiled_state_queries[key] = compiled
-    return compiled
+# Compiled by the ORM once per database (articles/compiled.py): compiling it cost most of a
+# cache hit. It is still read from the database on every request, so every server agrees.
+STATE = CompiledQuery(_state_queryset, pk=int, now=datetime)
 
 
 def _read_state(pk):
     """The article's row of the state query, with Python values, or None."""
-    from .models import Article
-
-    connection = connections[Article.objects.db]
-    low, high = connection.ops.integer_field_range(Article._meta.pk.get_internal_type())
-    if (low is not None and pk < low) or (high is not None and pk > high):
-        return None  # no such article; the ORM would not even ask
-    sql, slots, names, converters = _compiled_state_query(connection)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [now if s == "now" else pk if s == "pk" else s[1] for s in slots]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    row = list(row)
-    for position, (functions, expression) in converters:
-        for convert in functions:
-            row[position] = convert(row[position], expression, connection)
-    return dict(zip(names, row, strict=True))
+    rows = STATE(pk=pk, now=timezone.now())
+    return rows[0] if rows else None
 
 
 def _article_state(request, pk, slug):

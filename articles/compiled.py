@@ -6,14 +6,18 @@ article page ran nine of them (bench/pages.py). SQLAlchemy keeps a cache of comp
 statements for the same reason; Django has none, so this module keeps the few the reader's
 path needs:
 
-    sections_of = CompiledQuery(lambda article: Section.objects.filter(article_id=article))
-    sections = sections_of(article=pk)          # a list of Section instances
+    SECTIONS = CompiledQuery(
+        lambda article: Section.objects.filter(article_id=article), article=int
+    )
+    sections = SECTIONS(article=pk)             # a list of Section instances
 
 The queryset is written with the ORM as usual. It is built once per database with stand-in
 values, compiled by Django's own compiler, and the SQL is kept; each call puts the real values
-in the stand-ins' places and lets `Model.objects.raw()` make the instances (with the backend's
-own converters). Values may be integers (ids) or aware datetimes. The SQL is exactly what the
-ORM would send, so SQLite and PostgreSQL behave as they would with the queryset itself.
+in the stand-ins' places, and the rows become model instances (or dicts, for a .values()
+query) as the ORM would make them, through the backend's own converters. Values may be ids
+(integers compared for equality: one beyond the database's range matches nothing) or aware
+datetimes. The SQL is exactly what the ORM would send, so SQLite and PostgreSQL behave as
+they would with the queryset itself.
 """
 
 from datetime import UTC, datetime
@@ -61,10 +65,12 @@ class CompiledQuery:
 
 
 class _Compiled:
-    """SQL and the compiler that made it; each run does what Django's ModelIterable does."""
+    """SQL and the compiler that made it; each run does what Django's ModelIterable (or, for
+    a .values() query, ValuesIterable) does with the rows."""
 
     def __init__(self, query, using, connection):
         self.using, self.connection = using, connection
+        self.kinds = query.kinds
         standins = query._standins()
         queryset = query.build(**standins)
         self.model = queryset.model
@@ -85,20 +91,31 @@ class _Compiled:
             if not found:
                 raise ValueError(f"{name} does not reach the SQL of this query")
             self.slots += [(i, name) for i in found]
-        first, last = (
-            self.compiler.klass_info["select_fields"][0],
-            self.compiler.klass_info["select_fields"][-1],
-        )
-        self.model_columns = slice(first, last + 1)
-        self.init_list = [
-            column[0].target.attname for column in self.compiler.select[self.model_columns]
-        ]
-        self.annotations = list(self.compiler.annotation_col_map.items())
+        sql_query = queryset.query
+        if sql_query.selected or sql_query.values_select:  # a .values() query: rows are dicts
+            self.names = list(
+                sql_query.selected or [*sql_query.values_select, *sql_query.annotation_select]
+            )
+        else:
+            self.names = None
+            klass_info = self.compiler.klass_info
+            first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1]
+            self.model_columns = slice(first, last + 1)
+            self.init_list = [
+                column[0].target.attname for column in self.compiler.select[self.model_columns]
+            ]
+            self.annotations = list(self.compiler.annotation_col_map.items())
+        # Ids beyond the database's integers match no row (and SQLite could not even take them).
+        self.int_range = connection.ops.integer_field_range("BigIntegerField")
         # What results_iter() would work out on every run: the backend's value converters.
         columns = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
         self.converters = self.compiler.get_converters(columns)
 
     def run(self, values):
+        low, high = self.int_range
+        for name, kind in self.kinds.items():
+            if kind is int and not low <= values[name] <= high:
+                return []
         params = list(self.params)
         for index, name in self.slots:
             adapt = self.adapters[name]
@@ -106,9 +123,11 @@ class _Compiled:
         with self.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        found = []
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
+        if self.names is not None:
+            return [dict(zip(self.names, row, strict=True)) for row in rows]
+        found = []
         for row in rows:
             obj = self.model.from_db(self.using, self.init_list, row[self.model_columns])
             for name, position in self.annotations:
