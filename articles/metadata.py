@@ -5,9 +5,10 @@ renditions and corrections prefetched), so it costs no query of its own.
 """
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+
+from .links import link
 
 # Google asks for 16:9, 4:3 and 1:1 images of a news article, each at least 50,000 pixels.
 STRUCTURED_RATIOS = [(16, 9), (4, 3), (1, 1)]
@@ -43,8 +44,20 @@ def print_edition(article):
     return "".join(parts)
 
 
+def lead_figure(article):
+    """The figure that shares and describes the article: its first one with a picture."""
+    return next((f for f in article.figures.all() if f.image), None)
+
+
+def lead_figure_id(article_id):
+    """lead_figure() as SQL, for queries that load only what it needs (views.RENDITIONS)."""
+    from .models import Figure
+
+    return Figure.objects.filter(article_id=article_id).exclude(image="").values("pk")[:1]
+
+
 def _renditions(article):
-    figure = next((f for f in article.figures.all() if f.image), None)
+    figure = lead_figure(article)
     if figure is None:
         return None, []
     return figure, [r for r in figure.renditions.all() if r.width and r.height]
@@ -71,7 +84,7 @@ def structured_images(article):
 
 def share_image(article):
     """The figure and rendition for Open Graph and Twitter: the social crop, else the JPEG."""
-    figure = next((f for f in article.figures.all() if f.image), None)
+    figure = lead_figure(article)
     if figure is None:
         return None, None
     rendition = figure.social_rendition or figure.fallback_rendition
@@ -111,7 +124,7 @@ def news_article(article, request):
     data["publisher"] = {
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
-        "url": absolute(reverse("articles:home")),
+        "url": absolute(link("articles:home")),
     }
     if article.column:
         data["articleSection"] = article.column.name

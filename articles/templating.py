@@ -5,23 +5,23 @@ template language. Jinja2 compiles a template to Python once, and rendered the a
 in about a fifth of the time Django's engine took (bench/pages.py).
 
 What Django's engine did by itself is done here explicitly: times are shown in the
-newsroom's zone (`local` filter), and `static`, `url` and `querystring` are functions.
+newsroom's zone (`local` filter), and `static`, `url` (articles.links) and `querystring`
+are functions.
 Autoescaping is on (Django's backend default); Django's SafeString passes through unescaped.
 """
 
-import functools
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import truncatechars
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 from jinja2 import Environment
 
 from . import metadata
+from .links import link
 
 # How the site writes a moment: 2026年11月27日 08:00.
 DATETIME_FORMAT = "Y年n月j日 H:i"
@@ -55,17 +55,6 @@ def local(moment, fmt=DATETIME_FORMAT):
     return format_date(timezone.localtime(moment), fmt) if moment else ""
 
 
-@functools.lru_cache(maxsize=1024)
-def _reverse(urlconf, prefix, name, args):
-    return reverse(name, urlconf=urlconf, args=args or None)
-
-
-def url(name, *args):
-    """reverse(); the answer only depends on the URLconf and the script prefix, so it is kept
-    (the header's links and every byline ask the same questions on every page)."""
-    return _reverse(get_urlconf(), get_script_prefix(), name, args)
-
-
 def querystring(request, **changes):
     """This page's query string with some parameters changed, like Django's tag of that name."""
     params = request.GET.copy()
@@ -79,7 +68,7 @@ def querystring(request, **changes):
 
 def environment(**options):
     env = Environment(**options)
-    env.globals.update({"static": static, "url": url, "querystring": querystring})
+    env.globals.update({"static": static, "url": link, "querystring": querystring})
     env.filters.update(
         {
             "ld_json": ld_json,

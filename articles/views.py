@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,8 +63,15 @@ AUTHORS = CompiledQuery(
 )
 SECTIONS = CompiledQuery(lambda article: Section.objects.filter(article_id=article), article=int)
 FIGURES = CompiledQuery(lambda article: Figure.objects.filter(article_id=article), article=int)
+# Every figure's WebP sizes and JPEG fallback (its <picture>), and the social card and the
+# structured-data crops of the lead figure only: metadata.py shares and describes no other.
 RENDITIONS = CompiledQuery(
-    lambda article: Rendition.objects.filter(figure__article_id=article), article=int
+    lambda article: Rendition.objects.filter(figure__article_id=article).filter(
+        Q(spec__startswith="webp-")
+        | Q(spec__startswith="jpeg-")
+        | Q(figure_id=Subquery(metadata.lead_figure_id(article)))
+    ),
+    article=int,
 )
 CORRECTIONS = CompiledQuery(
     lambda article: Correction.objects.filter(article_id=article), article=int

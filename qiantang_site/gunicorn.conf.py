@@ -13,9 +13,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 timeout = 30
 graceful_timeout = 20
-# Restart workers now and then, so a slow leak never grows into an outage.
-max_requests = 2000
-max_requests_jitter = 200
+# Restart workers now and then, so a slow leak never grows into an outage; not so often that
+# a rush keeps emptying their caches (at 2,000 a worker restarted every few seconds under
+# load, and each restart showed in the slowest responses: bench/pages.py).
+max_requests = 20000
+max_requests_jitter = 2000
 # Load the app once in the master: a missing secret key or an unreachable database stops the
 # server at start with one clear message, instead of every worker failing in turn.
 preload_app = True

@@ -212,7 +212,7 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA")
 # public under MEDIA_URL. See qiantang_site/storage.py.
 MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "local").strip().lower()
 if MEDIA_STORAGE == "local":
-    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    DEFAULT_STORAGE = {"BACKEND": "qiantang_site.local_storage.LocalMediaStorage"}
 elif MEDIA_STORAGE == "s3":
     _bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
     if not _bucket:
