@@ -134,3 +134,24 @@ def test_the_migration_measures_figures_saved_without_their_size(media_root):
     rows = Figure.objects.order_by("position").values_list("pk", "width", "height")
     # The one whose original is still there is measured; the lost one is left as it was.
     assert list(rows) == [(measured.pk, 1200, 800), (lost.pk, None, None)]
+
+
+def test_rendition_urls_follow_a_change_of_media_url(settings):
+    figure = make_figure(make_article())
+    rendition = figure.fallback_rendition
+    assert rendition.file.url.startswith("/media/renditions/")
+    settings.MEDIA_URL = "https://img.example.cn/media/"
+    assert rendition.file.url.startswith("https://img.example.cn/media/renditions/")
+
+
+def test_kept_links_follow_the_script_prefix():
+    from django.urls import set_script_prefix
+
+    article = make_article()
+    assert article.get_absolute_url().startswith("/articles/")
+    set_script_prefix("/news/")
+    try:
+        assert article.get_absolute_url().startswith("/news/articles/")
+    finally:
+        set_script_prefix("/")
+    assert article.get_absolute_url().startswith("/articles/")
