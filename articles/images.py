@@ -470,6 +470,7 @@ def sync_renditions(figure, *, force=False):
             delete_file_on_commit(figure.image.storage, name)
     if hasattr(figure, "_prefetched_objects_cache"):
         figure._prefetched_objects_cache.pop("renditions", None)
+    figure.__dict__.pop("renditions_loaded", None)  # Figure.loaded_renditions()
     return len(made)
 
 

@@ -60,7 +60,7 @@ def _renditions(article):
     figure = lead_figure(article)
     if figure is None:
         return None, []
-    return figure, [r for r in figure.renditions.all() if r.width and r.height]
+    return figure, [r for r in figure.loaded_renditions() if r.width and r.height]
 
 
 def _close(rendition, ratio):

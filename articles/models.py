@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .checks import publish_problems
 from .images import PhotoFormField, validate_photo
@@ -84,7 +85,9 @@ class ArticleQuerySet(models.QuerySet):
         Only the lead figure and its renditions: loading every figure of twenty articles made
         hundreds of rows into objects for twenty thumbnails (bench/pages.py).
         """
-        lead = Figure.objects.order_by("position", "id")[:1].prefetch_related("renditions")
+        lead = Figure.objects.order_by("position", "id")[:1].prefetch_related(
+            models.Prefetch("renditions", to_attr="renditions_loaded")
+        )
         return self.select_related("column").prefetch_related(
             models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
             models.Prefetch("figures", queryset=lead, to_attr="listing_figures"),
@@ -394,9 +397,20 @@ class Figure(models.Model):
     def alt(self):
         return self.alt_text or self.caption
 
-    # Renditions by kind. They read self.renditions.all(), so a prefetch serves every call.
+    def loaded_renditions(self):
+        """The renditions loaded with the figure, else from the database.
+
+        Pages load them with the figure: a Prefetch to_attr="renditions_loaded" for lists
+        (ArticleQuerySet.for_listing), the article page's loader (views.load_article_page).
+        images.sync_renditions forgets them when it makes new ones.
+        """
+        loaded = self.__dict__.get("renditions_loaded")
+        return self.renditions.all() if loaded is None else loaded
+
     def _renditions(self, kind):
-        return sorted((r for r in self.renditions.all() if r.kind == kind), key=lambda r: r.width)
+        return sorted(
+            (r for r in self.loaded_renditions() if r.kind == kind), key=lambda r: r.width
+        )
 
     @property
     def webp_renditions(self):
@@ -459,7 +473,7 @@ class Rendition(models.Model):
     def __str__(self):
         return f"{self.figure_id}:{self.spec}"
 
-    @property
+    @cached_property  # a rendition's spec never changes: a new spec is a new rendition
     def kind(self):
         """ "webp", "jpeg", "social" or "crop": the part of the spec before the first dash."""
         return self.spec.split("-", 1)[0]

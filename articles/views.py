@@ -115,7 +115,7 @@ def load_article_page(pk):
         renditions.setdefault(rendition.figure_id, []).append(rendition)
     figures = FIGURES(article=pk)
     for figure in figures:
-        attach(figure, "renditions", renditions.get(figure.pk, []))
+        figure.renditions_loaded = renditions.get(figure.pk, [])
     attach(article, "figures", figures)
     attach(article, "corrections", CORRECTIONS(article=pk))
     return article
