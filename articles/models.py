@@ -181,6 +181,11 @@ class Article(models.Model):
             # asks for published articles newest first: one index walk instead of a sort of
             # the whole archive.
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_newest"),
+            # The same within a column: its page, and the "more from this column" list under
+            # every article.
+            models.Index(
+                fields=["column", "status", "-published_at", "-id"], name="article_column_newest"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
