@@ -155,3 +155,16 @@ def test_kept_links_follow_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert article.get_absolute_url().startswith("/articles/")
+
+
+def test_a_figure_loaded_for_a_page_shows_its_new_picture_once_it_is_replaced():
+    from .factories import jpeg_upload
+
+    article = make_article()
+    make_figure(article)
+    (figure,) = load_article_page(article.pk).figures.all()
+    old = figure.fallback_rendition.file.name
+    figure.image.save("replacement.jpg", jpeg_upload(), save=False)
+    figure.save()  # its post_save handler runs sync_renditions on this very instance
+    assert figure.fallback_rendition.file.name != old
+    assert "replacement" in figure.fallback_rendition.file.name
