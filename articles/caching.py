@@ -8,6 +8,8 @@
   author or column), the time the latest article went live, the host and the release. All of
   it is read from the database in one query, so every app server builds the same key: an edit
   makes a new key and shows at once everywhere; nothing has to be found and deleted.
+- A stored page is answered by ArticlePageCacheMiddleware, early in the middleware stack; a
+  page not stored yet is rendered by the view and stored by cached_article_page.
 - Never public, never kept: anything for a request that carries a session cookie (staff see
   previews, edit links, their own name), drafts and scheduled pieces (the view marks them
   never_cache), admin pages, and any page asked for with a query string (signed share links).
@@ -25,6 +27,7 @@ from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -175,40 +178,97 @@ def _stored_response(request, stored, etag):
     return response
 
 
+_NOT_YET = object()
+
+
+def _request_state(request, pk, slug):
+    """_article_state for a request that may be answered from the cache, else None; worked
+    out once per request (the middleware and the view decorator share it)."""
+    state = getattr(request, "_article_page_state", _NOT_YET)
+    if state is _NOT_YET:
+        state = None
+        if request.method in ("GET", "HEAD") and not request.GET and not is_personal(request):
+            state = _article_state(request, pk, slug)
+        request._article_page_state = state
+    return state
+
+
+def _respond(request, stored, state):
+    response = _stored_response(request, stored, state["etag"])
+    response.headers["Last-Modified"] = http_date(state["last_modified"])
+    return mark_public(request, response)
+
+
+def _from_cache(request, state):
+    """A 304, or the stored page; None when the page is not stored (yet)."""
+    # If-None-Match compares weakly, so the plain page's tag and the gzipped page's W/ tag
+    # both revalidate.
+    not_modified = get_conditional_response(
+        request, etag=state["etag"], last_modified=state["last_modified"]
+    )
+    if not_modified is not None:
+        return mark_public(request, not_modified)
+    stored = cache.get(state["key"])
+    if stored is None:
+        state["missed"] = True
+        return None
+    return _respond(request, stored, state)
+
+
 def cached_article_page(view):
     """Serve a public article from the shared cache, rendering it at most once per change."""
 
     @wraps(view)
     def wrapped(request, pk, slug=None):
-        state = None
-        if request.method in ("GET", "HEAD") and not request.GET and not is_personal(request):
-            state = _article_state(request, pk, slug)
+        state = _request_state(request, pk, slug)
         if state is None:
             return mark_public(request, view(request, pk, slug))
-
-        # If-None-Match compares weakly, so the plain page's tag and the gzipped page's
-        # W/ tag both revalidate.
-        not_modified = get_conditional_response(
-            request, etag=state["etag"], last_modified=state["last_modified"]
-        )
-        if not_modified is not None:
-            return mark_public(request, not_modified)
-
-        stored = cache.get(state["key"])
-        if stored is None:
-            response = view(request, pk, slug)
-            if (
-                response.status_code != 200
-                or response.streaming
-                or response.has_header("Cache-Control")
-                or has_vary_header(response, "Cookie")
-            ):
-                return mark_public(request, response)
-            stored = _store(response.content, response["Content-Type"])
-            cache.set(state["key"], stored, PAGE_SECONDS)
+        if not state.get("missed"):  # ArticlePageCacheMiddleware has not looked yet
+            response = _from_cache(request, state)
+            if response is not None:
+                return response
+        response = view(request, pk, slug)
+        if (
+            response.status_code != 200
+            or response.streaming
+            or response.has_header("Cache-Control")
+            or has_vary_header(response, "Cookie")
+        ):
+            return mark_public(request, response)
+        stored = _store(response.content, response["Content-Type"])
+        cache.set(state["key"], stored, PAGE_SECONDS)
         # The first reader gets what every later one gets: the stored bytes.
-        response = _stored_response(request, stored, state["etag"])
-        response.headers["Last-Modified"] = http_date(state["last_modified"])
-        return mark_public(request, response)
+        return _respond(request, stored, state)
 
     return wrapped
+
+
+class ArticlePageCacheMiddleware:
+    """Answers a public article page already in the cache before the rest of the stack runs.
+
+    A reader's request carries no session (is_personal), so sessions, CSRF, authentication,
+    messages and login throttling have nothing to do for it; skipping them made a cache hit
+    cost about what a static file costs. It sits after the middleware that sets security
+    headers (SecurityMiddleware, CSP, X-Frame-Options), so a hit carries every one of them.
+    Anything else, and a page not stored yet, goes on to the view (cached_article_page).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.from_cache(request)
+        return self.get_response(request) if response is None else response
+
+    @staticmethod
+    def from_cache(request):
+        if request.method not in ("GET", "HEAD") or request.GET or is_personal(request):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.view_name != "articles:detail":
+            return None
+        state = _request_state(request, match.kwargs["pk"], match.kwargs.get("slug"))
+        return None if state is None else _from_cache(request, state)

@@ -58,6 +58,29 @@ def test_an_article_is_rendered_once_then_served_from_the_cache_with_one_query(c
     assert warm == 1 < cold
 
 
+def test_a_page_from_the_cache_carries_every_security_header_and_no_cookie(client, settings):
+    # Stored pages are answered before the session and login middleware run; the headers that
+    # protect readers must still be on them, exactly as on the page first rendered.
+    settings.SECURE_HSTS_SECONDS = 31536000
+    article = make_article("钱塘观潮")
+    first = client.get(article.get_absolute_url(), secure=True)
+    stored = client.get(article.get_absolute_url(), secure=True)
+    assert stored.content == first.content
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Strict-Transport-Security",
+        "Cache-Control",
+    ):
+        assert stored[header] == first[header], header
+    assert stored["X-Frame-Options"] == "DENY"
+    assert "script-src 'self'" in stored["Content-Security-Policy"]
+    assert not stored.cookies
+    assert "Cookie" not in stored.get("Vary", "")
+
+
 def test_an_article_answers_revalidation_by_etag_and_by_date(client):
     article = make_article("钱塘观潮")
     first = client.get(article.get_absolute_url())
