@@ -86,7 +86,11 @@ class ArticleQuerySet(models.QuerySet):
         hundreds of rows into objects for twenty thumbnails (bench/pages.py).
         """
         lead = Figure.objects.order_by("position", "id")[:1].prefetch_related(
-            models.Prefetch("renditions", to_attr="renditions_loaded")
+            models.Prefetch(
+                "renditions",
+                queryset=Rendition.objects.filter(PICTURE_RENDITIONS),
+                to_attr="renditions_loaded",
+            )
         )
         return self.select_related("column").prefetch_related(
             models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
@@ -452,6 +456,11 @@ class Figure(models.Model):
         """The smallest rendition, for the admin and other small previews."""
         webp = self.webp_renditions
         return webp[0] if webp else self.fallback_rendition
+
+
+# The renditions a <picture> is made of: the WebP sizes and the JPEG fallback (not the social
+# card or the structured-data crops, which only the article page's head uses).
+PICTURE_RENDITIONS = Q(spec__startswith="webp-") | Q(spec__startswith="jpeg-")
 
 
 class Rendition(models.Model):

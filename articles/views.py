@@ -13,7 +13,17 @@ from . import metadata, search
 from . import preview as preview_links
 from .caching import cached_article_page, public_page
 from .compiled import CompiledQuery, attach, joined, take_joined
-from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, Rendition, Section
+from .models import (
+    PICTURE_RENDITIONS,
+    Article,
+    ArticleAuthor,
+    Author,
+    Column,
+    Correction,
+    Figure,
+    Rendition,
+    Section,
+)
 from .text import reading_minutes
 
 PAGE_SIZE = 20
@@ -67,9 +77,7 @@ FIGURES = CompiledQuery(lambda article: Figure.objects.filter(article_id=article
 # structured-data crops of the lead figure only: metadata.py shares and describes no other.
 RENDITIONS = CompiledQuery(
     lambda article: Rendition.objects.filter(figure__article_id=article).filter(
-        Q(spec__startswith="webp-")
-        | Q(spec__startswith="jpeg-")
-        | Q(figure_id=Subquery(metadata.lead_figure_id(article)))
+        PICTURE_RENDITIONS | Q(figure_id=Subquery(metadata.lead_figure_id(article)))
     ),
     article=int,
 )
