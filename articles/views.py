@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,7 +59,12 @@ def author_detail(request, slug):
 # The article page's queries, compiled once (articles/compiled.py says why): each a plain ORM
 # query by the article's id, so the page costs the same few queries whatever the article holds.
 ARTICLE = CompiledQuery(
-    lambda pk: Article.objects.filter(pk=pk).annotate(**joined("column", Column)), pk=int
+    lambda pk: Article.objects.filter(pk=pk).annotate(
+        **joined("column", Column),
+        # Few articles are ever corrected: asked here, the corrections query is then skipped.
+        has_corrections=Exists(Correction.objects.filter(article_id=OuterRef("pk"))),
+    ),
+    pk=int,
 )
 # Authors in byline order, each with its byline row's id and position: bylines and authors in
 # one query.
@@ -125,7 +130,7 @@ def load_article_page(pk):
     for figure in figures:
         figure.renditions_loaded = renditions.get(figure.pk, [])
     attach(article, "figures", figures)
-    attach(article, "corrections", CORRECTIONS(article=pk))
+    attach(article, "corrections", CORRECTIONS(article=pk) if article.has_corrections else [])
     return article
 
 

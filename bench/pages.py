@@ -10,7 +10,8 @@ What one run does, all on 127.0.0.1 and bounded in time (BENCH_SECONDS per page,
    through Django's WSGI handler for the first article over many iterations, its query count,
    HTML size raw and gzipped; the same served from the page cache.
 3. gunicorn as `make serve-prod` runs it (qiantang_site/gunicorn.conf.py, 2 workers), and nginx
-   from Debian serving the same article HTML as a file. wrk (Debian) loads each page in turn:
+   from Debian serving the same article HTML as a file. wrk (Debian) loads each page in turn,
+   BENCH_REPEATS times (3; medians reported):
    article, home, column, search, RSS, then the article's HTML as a static file through the same
    gunicorn (WhiteNoise) and through nginx: the two limits.
 4. The peak RSS of each gunicorn worker (VmHWM) after the load, and the page weight of the
@@ -29,6 +30,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +43,9 @@ PY = sys.executable
 RESULTS = ROOT / "bench" / "results"
 GUNICORN_PORT, NGINX_PORT = 8117, 8118
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+# Each page is loaded this many times and the median of each figure reported: one run on a
+# shared 2-core machine can be a fifth off either way.
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 CPU_ITERATIONS = int(os.environ.get("BENCH_CPU_ITERATIONS", "300"))
 # Browsers ask for compressed pages; wrk sends what a browser sends.
 ACCEPT = "gzip, deflate, br"
@@ -253,6 +258,14 @@ def server_cpu_seconds(master_pid):
     return total / TICKS
 
 
+def load(url, server_pid):
+    """wrk REPEATS times: the median of each figure, and every non-2xx answer of all runs."""
+    runs = [wrk(url, server_pid) for _ in range(REPEATS)]
+    figures = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    figures["errors"] = sum(run["errors"] for run in runs)
+    return figures
+
+
 def wrk(url, server_pid=None):
     """wrk's rate and latency; with server_pid, the server's CPU per request too."""
     cpu_before = server_cpu_seconds(server_pid) if server_pid else None
@@ -391,7 +404,7 @@ def bench(database):
         for name, url in urls.items():
             urllib.request.urlopen(url, timeout=10).read()  # warm the page up once
             server = nginx_server if name == "static via nginx" else app
-            rows[name] = wrk(url, server.process.pid)
+            rows[name] = load(url, server.process.pid)
         rss = worker_peak_rss_mb(app.process.pid)
         weight = phone_page_weight(urls["article"])
         app.stop()
@@ -403,7 +416,7 @@ def bench(database):
         )
         servers.append(uncached)
         wait_for(base + "/")
-        rows["article, no cache"] = wrk(urls["article"], uncached.process.pid)
+        rows["article, no cache"] = load(urls["article"], uncached.process.pid)
     finally:
         for server in reversed(servers):
             server.stop()
@@ -423,7 +436,8 @@ def format_report(database, prepared, render, rows, rss, weight, setup_seconds):
         f"# Pages under load: {database}",
         "",
         f"gunicorn (production settings, 2 sync workers) on 127.0.0.1:{GUNICORN_PORT}; wrk -t2 "
-        f"-c16 -d{SECONDS}s with `Accept-Encoding: {ACCEPT}`; corpus of {corpus['articles']} "
+        f"-c16 -d{SECONDS}s with `Accept-Encoding: {ACCEPT}`, each page {REPEATS} times (medians "
+        f"shown); corpus of {corpus['articles']} "
         f"articles ({corpus['sections']} sections, {corpus['figures']} figures) plus the first "
         f"article; set-up took {setup_seconds:.0f} s. One 2-core machine runs server and load.",
         "",

@@ -97,6 +97,16 @@ def test_the_page_loader_brings_everything_the_page_shows_in_a_fixed_number_of_q
     assert load_article_page(article.pk + 1000) is None
 
 
+def test_an_article_never_corrected_skips_the_corrections_query():
+    article = make_article()
+    with CaptureQueriesContext(connection) as queries:
+        loaded = load_article_page(article.pk)
+        assert list(loaded.corrections.all()) == []
+    assert len(queries) == 5
+    make_correction(article, note="更正：日期有误。")
+    assert [c.note for c in load_article_page(article.pk).corrections.all()] == ["更正：日期有误。"]
+
+
 def test_an_article_without_column_or_authors_loads_too():
     article = make_article()
     loaded = load_article_page(article.pk)
