@@ -42,18 +42,40 @@ def home(request):
     return render(request, "articles/home.html", {"page": page})
 
 
+def listing(request, queryset, *, label, name, about, empty, hide_column=False):
+    """A column's or an author's page (articles/listing.html): a header, then the articles."""
+    context = {"label": label, "name": name, "about": about, "empty": empty}
+    context.update(page=paginate(request, queryset), hide_column=hide_column)
+    return render(request, "articles/listing.html", context)
+
+
 @public_page
 def column_detail(request, slug):
     column = get_object_or_404(Column, slug=slug)
-    page = paginate(request, column.articles.published().for_listing())
-    return render(request, "articles/column.html", {"column": column, "page": page})
+    articles = column.articles.published().for_listing()
+    return listing(
+        request,
+        articles,
+        label="栏目",
+        name=column.name,
+        about=column.description,
+        empty="这个栏目还没有发布的文章。",
+        hide_column=True,
+    )
 
 
 @public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    page = paginate(request, Article.objects.published().filter(authors=author).for_listing())
-    return render(request, "articles/author.html", {"author": author, "page": page})
+    articles = Article.objects.published().filter(authors=author).for_listing()
+    return listing(
+        request,
+        articles,
+        label="作者",
+        name=author.name,
+        about=author.bio,
+        empty="这位作者还没有发布的文章。",
+    )
 
 
 # The article page's queries, compiled once (articles/compiled.py says why): each a plain ORM
