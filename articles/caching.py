@@ -181,14 +181,17 @@ def _stored_response(request, stored, etag):
 _NOT_YET = object()
 
 
+def _may_be_stored(request):
+    """A stranger's plain GET or HEAD: the only requests a stored page may answer."""
+    return request.method in ("GET", "HEAD") and not request.GET and not is_personal(request)
+
+
 def _request_state(request, pk, slug):
     """_article_state for a request that may be answered from the cache, else None; worked
     out once per request (the middleware and the view decorator share it)."""
     state = getattr(request, "_article_page_state", _NOT_YET)
     if state is _NOT_YET:
-        state = None
-        if request.method in ("GET", "HEAD") and not request.GET and not is_personal(request):
-            state = _article_state(request, pk, slug)
+        state = _article_state(request, pk, slug) if _may_be_stored(request) else None
         request._article_page_state = state
     return state
 
@@ -262,8 +265,8 @@ class ArticlePageCacheMiddleware:
 
     @staticmethod
     def from_cache(request):
-        if request.method not in ("GET", "HEAD") or request.GET or is_personal(request):
-            return None
+        if not _may_be_stored(request):
+            return None  # before resolving the URL, which costs more than this
         try:
             match = resolve(request.path_info)
         except Resolver404:

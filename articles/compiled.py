@@ -153,8 +153,10 @@ def attach(instance, relation, objects):
 
 
 def joined(relation, model):
-    """Annotations bringing a to-one relation's columns into the query (raw() cannot follow
-    select_related). Only for text and number columns: raw() converts model fields only.
+    """Annotations bringing a to-one relation's columns into the query, for take_joined().
+
+    CompiledQuery makes instances of the query's own model only, so it does not follow
+    select_related; a to-one relation comes along as annotations instead.
     """
     return {
         f"joined_{relation}_{field.attname}": F(f"{relation}__{field.attname}")

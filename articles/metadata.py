@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from .links import link
+from .models import Figure
 
 # Google asks for 16:9, 4:3 and 1:1 images of a news article, each at least 50,000 pixels.
 STRUCTURED_RATIOS = [(16, 9), (4, 3), (1, 1)]
@@ -51,8 +52,6 @@ def lead_figure(article):
 
 def lead_figure_id(article_id):
     """lead_figure() as SQL, for queries that load only what it needs (views.RENDITIONS)."""
-    from .models import Figure
-
     return Figure.objects.filter(article_id=article_id).exclude(image="").values("pk")[:1]
 
 

@@ -2,7 +2,7 @@
 
 Readers' pages are rendered by Jinja2 through Django's own backend; the admin keeps Django's
 template language. Jinja2 compiles a template to Python once, and rendered the article page
-in about a fifth of the time Django's engine took (bench/pages.py).
+in about half the time Django's engine took (bench/pages.py).
 
 What Django's engine did by itself is done here explicitly: times are shown in the
 newsroom's zone (`local` filter), and `static`, `url` (articles.links) and `querystring`
