@@ -1,7 +1,47 @@
+import datetime as dt
 import os
 
 import pytest
+import time_machine
 from django.core.cache import cache
+
+# QIANTANG_TEST_CLOCK (an ISO 8601 instant with its offset) starts every test at that instant,
+# with the clock running on from there. No test may depend on the day the suite runs: the
+# PostgreSQL pass of `make test` runs at a fixed instant years ahead, just before midnight in
+# Shanghai, so a test that hard-codes a date or assumes "today" fails there (see README).
+TEST_CLOCK = os.environ.get("QIANTANG_TEST_CLOCK", "").strip()
+
+
+def moved_clock_instant():
+    """The instant QIANTANG_TEST_CLOCK names, or None; a malformed value stops the run."""
+    if not TEST_CLOCK:
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(TEST_CLOCK)
+    except ValueError:
+        raise pytest.UsageError(
+            f"QIANTANG_TEST_CLOCK={TEST_CLOCK!r} is not an ISO 8601 instant"
+        ) from None
+    if instant.tzinfo is None:
+        raise pytest.UsageError(
+            "QIANTANG_TEST_CLOCK needs an offset, e.g. 2031-12-31T23:59:58+08:00"
+        )
+    return instant
+
+
+def pytest_report_header(config):
+    instant = moved_clock_instant()
+    return f"clock: every test starts at {instant.isoformat()}" if instant else "clock: real"
+
+
+@pytest.fixture(autouse=True)
+def _test_clock():
+    instant = moved_clock_instant()
+    if instant is None:
+        yield None
+        return
+    with time_machine.travel(instant, tick=True):
+        yield instant
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
+import datetime as dt
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
@@ -7,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .factories import make_article, make_author, make_column
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +96,9 @@ def sitemap_urls(root):
     return {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root.iter(f"{SM}url")}
 
 
-def test_sitemap_lists_public_articles_columns_and_authors_with_lastmod(client):
+def test_sitemap_lists_public_articles_columns_and_authors_with_lastmod(client, time_machine):
+    # Early morning in Shanghai is still the day before in UTC: lastmod is the Shanghai date.
+    time_machine.move_to(dt.datetime(2027, 3, 2, 7, 0, tzinfo=SHANGHAI), tick=False)
     column = make_column("城市观察")
     empty_column = make_column("空栏目")
     author = make_author("张梦月")
@@ -106,9 +112,8 @@ def test_sitemap_lists_public_articles_columns_and_authors_with_lastmod(client):
     assert base + author.get_absolute_url() in urls
     assert base + draft.get_absolute_url() not in urls
     assert base + empty_column.get_absolute_url() not in urls
-    today = timezone.localdate().isoformat()
-    assert urls[base + article.get_absolute_url()] == today
-    assert urls[base + column.get_absolute_url()] == today
+    assert urls[base + article.get_absolute_url()] == "2027-03-02"
+    assert urls[base + column.get_absolute_url()] == "2027-03-02"
 
 
 def test_news_sitemap_has_only_the_last_two_days_in_chinese(client):
