@@ -228,12 +228,16 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
     formset = PositionedFormSet
     template = SORTABLE_STACKED
     extra = 0
+    # The position is a hidden field that the drag script renumbers; it stands alone and last,
+    # as in the other inlines. Inside a row with visible fields Django rendered it a second
+    # time, and the second (unchanged) copy won, so a new order was silently not saved.
     fields = [
-        ("section", "after_paragraph", "position"),
+        ("section", "after_paragraph"),
         ("image", "thumbnail"),
         "caption",
         ("credit", "alt_text"),
         ("focal_x", "focal_y"),
+        "position",
     ]
     readonly_fields = ["thumbnail"]
 

@@ -1,4 +1,5 @@
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -137,3 +138,22 @@ def test_changelist_shows_scheduled_articles_with_their_time(client, editor):
     make_article("明天见报", published_at=when)
     html = client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "定时发布" in html
+
+
+def test_every_field_of_every_inline_row_is_in_the_form_once(client, editor):
+    # Two inputs with one name: the browser posts both and Django reads the last, so a change
+    # made to the first (the figures' order, renumbered by the drag script) was silently lost.
+    article = make_article(authors=[make_author()], sections=[("小标题", "正文。")])
+    make_figure(article, section=article.sections.get())
+    article.corrections.create(note="更正：一处笔误。", corrected_at=timezone.now())
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = page.select_one("form#article_form")
+    names = [
+        field["name"]
+        for field in form.select("input[name], select[name], textarea[name]")
+        if field.get("type") != "radio" and "__prefix__" not in field["name"]
+    ]
+    for prefix in ("bylines", "sections", "figures", "corrections"):
+        assert f"{prefix}-0-id" in names
+    assert [name for name in set(names) if names.count(name) > 1] == []
