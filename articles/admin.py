@@ -28,7 +28,7 @@ from .checks import publish_problems, text_warnings
 from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, Section
 from .preview import expires_at as preview_expires_at
 from .preview import preview_url
-from .revisions import compare, missing_image_files
+from .revisions import compare, missing_image_files, restore_changes
 
 # django-admin-sortable2 2.3.1 names its inline templates after the Django version and ships
 # them up to 6.0; Django 6.1's stacked.html and tabular.html are unchanged from 6.0's
@@ -254,9 +254,20 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
 
 
 class CorrectionInline(ArticlePartInline, admin.TabularInline):
+    """Corrections are appended, never changed or removed: a wrong one gets a further one."""
+
     model = Correction
     extra = 0
     fields = ["note", "corrected_at"]
+
+    def has_change_permission(self, request, obj=None):
+        # Saved rows show read-only; new rows can still be added (has_add_permission).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Not only no delete box: the admin also skips validating a view-only row that a
+        # hand-made POST asks to delete only when this says no.
+        return False
 
 
 def message_list(heading, css_class, messages):
@@ -454,6 +465,14 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
         return (
             super().get_queryset(request).prefetch_related("figures__renditions", "bylines__author")
         )
+
+    def reversion_register(self, model, **kwargs):
+        # An article's versions hold its bylines, sections and figures, but not its corrections:
+        # those are an append-only public record, and restoring an old version must neither
+        # delete a correction published since nor bring back an older wording.
+        if model is Article:
+            kwargs["follow"] = tuple(f for f in kwargs.get("follow", ()) if f != "corrections")
+        super().reversion_register(model, **kwargs)
 
     @property
     def media(self):
@@ -705,6 +724,14 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
                 f"这个版本里有 {len(missing)} 张图片的原图文件已不存在（{'、'.join(missing)}）。"
                 "恢复时请为这些图片重新上传文件，或删除那几行。",
             )
+        article_changes, part_changes = restore_changes(version)
+        extra_context = {
+            "restore_article_changes": article_changes,
+            "restore_part_changes": part_changes,
+            "kept_corrections": article.corrections.count(),
+            "restore_version": version,
+            **(extra_context or {}),
+        }
         try:
             return super().revision_view(request, object_id, version_id, extra_context)
         except (IntegrityError, OSError) as error:

@@ -1,8 +1,10 @@
 """Read django-reversion's saved revisions of an article and say what changed between two.
 
 django-reversion keeps, for each save in the admin, a copy of the article with its bylines,
-sections, figures and corrections (the admin's inlines, followed automatically). This module
-turns two such copies into rows an editor can read; it never writes.
+sections and figures (ArticleAdmin.reversion_register). Corrections are not part of a
+version: they are an append-only public record, so restoring an old version never removes
+or rewrites one. This module turns two copies, or a copy and the article as it stands now,
+into rows an editor can read; it never writes.
 """
 
 from dataclasses import dataclass, field
@@ -12,32 +14,25 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, Section
+from .models import Article, ArticleAuthor, Author, Column, Figure, Section
 
-ARTICLE_FIELDS = [
-    "column",
-    "kicker",
-    "title",
-    "subtitle",
-    "slug",
-    "summary",
-    "status",
-    "published_at",
-    "photo_credit",
-    "print_publication",
-    "print_date",
-    "print_page",
-]
-PARTS = [
-    (ArticleAuthor, "署名", ["author", "position"]),
-    (Section, "小节", ["position", "heading", "body"]),
-    (
-        Figure,
-        "图片",
-        ["position", "section", "after_paragraph", "image", "caption", "credit", "alt_text"],
-    ),
-    (Correction, "更正", ["note", "corrected_at"]),
-]
+# The parts of an article that its versions hold, in the order the pages list them.
+PARTS = [(ArticleAuthor, "署名"), (Section, "小节"), (Figure, "图片")]
+
+
+def compared_fields(model):
+    """The fields an editor can change, derived from the model so a new field is never left out.
+
+    Fields the admin doesn't edit (created_at, width and height read from the file) and a part's
+    link to its article are left out; they follow from the others.
+    """
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.editable
+        and not field.primary_key
+        and not (field.is_relation and field.related_model is Article)
+    ]
 
 
 @dataclass
@@ -73,16 +68,44 @@ def snapshot(version):
     return data
 
 
+def current_snapshot(article_id):
+    """The article and its versioned parts as they stand in the database, shaped as snapshot()."""
+
+    def values(obj):
+        return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return {}
+    data = {Article: {str(article.pk): values(article)}}
+    for model, _noun in PARTS:
+        data[model] = {str(obj.pk): values(obj) for obj in model.objects.filter(article=article)}
+    return data
+
+
 def compare(old_version, new_version):
     """What changed from old_version to new_version: (article field changes, part changes)."""
-    old, new = snapshot(old_version), snapshot(new_version)
+    return compare_snapshots(snapshot(old_version), snapshot(new_version), new_version.object_id)
+
+
+def restore_changes(version):
+    """What restoring this version would change in the article as it stands now."""
+    return compare_snapshots(
+        current_snapshot(version.object_id), snapshot(version), version.object_id
+    )
+
+
+def compare_snapshots(old, new, article_id):
     names = _Names(old, new)
-    article_id = new_version.object_id
+    article_id = str(article_id)
     old_article = old.get(Article, {}).get(article_id, {})
     new_article = new.get(Article, {}).get(article_id, {})
-    article_changes = _field_changes(Article, ARTICLE_FIELDS, old_article, new_article, names)
+    article_changes = _field_changes(
+        Article, compared_fields(Article), old_article, new_article, names
+    )
     part_changes = []
-    for model, noun, fields in PARTS:
+    for model, noun in PARTS:
+        fields = compared_fields(model)
         before, after = old.get(model, {}), new.get(model, {})
         for object_id in sorted(
             set(before) | set(after), key=lambda pk: _sort_key(pk, before, after)
@@ -188,6 +211,4 @@ class _Names:
             return values.get("heading") or f"第 {values.get('position')} 节（无小标题）"
         if model is Figure:
             return (values.get("caption") or "")[:30] or f"第 {values.get('position')} 张"
-        if model is ArticleAuthor:
-            return self.authors.get(values.get("author_id"), "")
-        return (values.get("note") or "")[:30]
+        return self.authors.get(values.get("author_id"), "")

@@ -1,4 +1,6 @@
-"""The one place where saving or deleting a figure touches image files.
+"""Receivers: image files follow their figures; corrections are never deleted on their own.
+
+Saving or deleting a figure touches image files only here.
 
 Renditions follow a figure's image and focal point whatever saved the figure (the admin, the
 seed loader, the importer, a revision being restored), so the trigger is a post_save handler
@@ -8,12 +10,13 @@ deleted original and every rendition leave no orphan in media/.
 
 import logging
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models import ProtectedError, QuerySet
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from PIL import Image
 
 from .images import delete_file_on_commit, sync_renditions
-from .models import Figure, Rendition
+from .models import Article, Correction, Figure, Rendition
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +49,18 @@ def delete_original_with_figure(sender, instance, **kwargs):
 def delete_rendition_file(sender, instance, **kwargs):
     if instance.file:
         delete_file_on_commit(instance.file.storage, instance.file.name)
+
+
+@receiver(pre_delete, sender=Correction, dispatch_uid="corrections_are_append_only")
+def corrections_are_append_only(sender, instance, origin=None, **kwargs):
+    # A correction is a public record: a wrong one gets a further correction, never removal.
+    # Whatever tries (a restored revision, a form, a script), only deleting the whole article
+    # takes its corrections with it.
+    deleting_article = isinstance(origin, Article) or (
+        isinstance(origin, QuerySet) and origin.model is Article
+    )
+    if not deleting_article:
+        raise ProtectedError(
+            f"更正是公开记录，不能删除（“{instance}”）。如果更正本身有误，请再加一条更正。",
+            {instance},
+        )

@@ -56,6 +56,7 @@ def build_site():
 
 
 def wipe_site(media_root):
+    Article.objects.all().delete()  # corrections go only with their article
     for model in reversed(list(exported_models())):
         model._base_manager.all().delete()
     for path in sorted(media_root.rglob("*"), reverse=True):

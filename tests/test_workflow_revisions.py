@@ -3,13 +3,22 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Figure, Section
+from articles.models import Article, Correction, Figure, Section
 
 from .admin_forms import add_inline_rows, form_data, form_errors
-from .factories import jpeg_upload, make_article, make_editor, make_figure, make_reporter
+from .factories import (
+    jpeg_upload,
+    make_article,
+    make_correction,
+    make_editor,
+    make_figure,
+    make_reporter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +293,49 @@ def test_restoring_over_a_save_made_meanwhile_is_refused(client, editor):
     assert "没有保存" in form_errors(response)
     article.refresh_from_db()
     assert article.title == "同事的第三版"
+
+
+# Corrections: an append-only public record.
+
+
+def test_a_saved_correction_cannot_be_deleted_or_reworded_through_the_form(client, editor):
+    article = make_article()
+    make_correction(article, note="更正：日期有误。")
+    data = form_data(client, change_url(article))
+    # What a hand-made POST could try: tick a delete box, send a new wording.
+    data["corrections-0-DELETE"] = "on"
+    data["corrections-0-note"] = "（删掉了）"
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, form_errors(response)
+    assert [c.note for c in article.corrections.all()] == ["更正：日期有误。"]
+
+
+def test_a_correction_is_only_deleted_with_its_whole_article():
+    article = make_article()
+    correction = make_correction(article)
+    with pytest.raises(ProtectedError, match="更正是公开记录"), transaction.atomic():
+        correction.delete()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        Correction.objects.filter(article=article).delete()
+    assert Correction.objects.filter(article=article).count() == 1
+    article.delete()
+    assert not Correction.objects.exists()
+
+
+def test_restoring_an_old_version_keeps_the_corrections_published_since(client, editor):
+    article = make_article(sections=[("", "产值120亿元。")])
+    save(client, article)
+    save(client, article, **{"sections-0-body": "产值102亿元。"})
+    make_correction(article, note="更正：产值应为102亿元。")
+    old = versions(article)[0]
+    page = text(client.get(reverse("admin:articles_article_revision", args=[article.pk, old.pk])))
+    assert "恢复这个版本会改变什么" in page and "现有的 1 条更正会原样保留" in page
+    assert list(Correction.objects.values_list("note", flat=True)) == ["更正：产值应为102亿元。"]
+
+    url = reverse("admin:articles_article_revision", args=[article.pk, old.pk])
+    response = client.post(url, form_data(client, url))
+    assert response.status_code == 302, form_errors(response)
+    assert article.sections.get().body == "产值120亿元。"
+    assert list(Correction.objects.values_list("note", flat=True)) == ["更正：产值应为102亿元。"]
+    response = client.get(article.get_absolute_url())
+    assert "更正：产值应为102亿元。" in text(response)
