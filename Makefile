@@ -96,6 +96,7 @@ bench: $(VENV)/.stamp-test
 	.ci/apt-ensure wrk nginx
 	@for script in bench/*.py; do echo "== $$script"; $(DEV) $(PY) $$script || exit 1; done
 	@echo "== bench/pages.py on PostgreSQL"; .ci/with-postgres $(PY) bench/pages.py
+	@echo "== bench/concurrent_saves.py on PostgreSQL"; .ci/with-postgres $(PY) bench/concurrent_saves.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3

@@ -396,6 +396,22 @@ class ArticleAdminForm(forms.ModelForm):
         return value != self.get_initial_for_field(field, name)
 
 
+def lock_article(object_id):
+    """Lock an article's row until the current transaction (an admin save) ends.
+
+    The admin's save runs in one transaction, and the edit token is compared with the row's
+    updated_at in the form's clean(). Without the lock, two saves at the same instant both
+    read the old updated_at under READ COMMITTED, both pass, and the second silently undoes
+    the first. With it, the second waits here until the first commits, then reads its new
+    updated_at and is refused as stale. (SQLite has no row locks; it serialises writers.)
+    """
+    try:
+        pk = Article._meta.pk.to_python(object_id)
+    except ValidationError:
+        return
+    list(Article.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
 def edit_token(article):
     return article.updated_at.isoformat() if article and article.updated_at else ""
 
@@ -465,6 +481,11 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
         return (
             super().get_queryset(request).prefetch_related("figures__renditions", "bylines__author")
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        if request.method == "POST" and from_field is None:
+            lock_article(object_id)
+        return super().get_object(request, object_id, from_field)
 
     def reversion_register(self, model, **kwargs):
         # An article's versions hold its bylines, sections and figures, but not its corrections:
@@ -714,6 +735,14 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
         return TemplateResponse(request, self.compare_template, context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return self._revision_view(request, object_id, version_id, extra_context)
+        # The token is read under the row lock, as for an ordinary save (get_object).
+        with transaction.atomic():
+            lock_article(object_id)
+            return self._revision_view(request, object_id, version_id, extra_context)
+
+    def _revision_view(self, request, object_id, version_id, extra_context):
         version = get_object_or_404(Version, pk=version_id, object_id=object_id)
         article = get_object_or_404(Article, pk=object_id)
         request._article_token_before_revert = edit_token(article)

@@ -4,7 +4,7 @@
   settings.PUBLIC_PAGE_*), carry an ETag, and answer a conditional GET with 304.
 - A public article page, once rendered, is kept in the shared cache (Redis in production) under
   a key built from what the page shows: the article's updated_at, the time of the site's last
-  content change (SiteChange, written with every saved change to any article, section, figure,
+  content change (SiteChange, written after every committed change to any article, section, figure,
   author or column), the time the latest article went live, the host and the release. All of
   it is read from the database in one query, so every app server builds the same key: an edit
   makes a new key and shows at once everywhere; nothing has to be found and deleted.
@@ -17,12 +17,14 @@
 
 import gzip
 import hashlib
+import threading
 from datetime import datetime
 from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -44,11 +46,35 @@ from .compiled import CompiledQuery
 PAGE_SECONDS = 600
 
 
+_commits = threading.local()
+
+
 def record_site_change(sender, raw=False, **kwargs):
-    """Note the time of a content change, inside the transaction that makes it."""
+    """Note the time of a content change, once the transaction that makes it has committed.
+
+    Written after the commit, not inside the transaction: an UPDATE of the one SiteChange row
+    would hold its lock until the saving transaction ends (an admin save renders photos), and
+    every editor's save of any article would wait for every other's. Until the row is
+    written, a page rendered with the new content may be stored under the old key; it is the
+    new content, and the next key replaces it.
+    """
+    # One write per committed transaction, however many rows it saved: callbacks of one
+    # commit run in order, and the first one covers every change registered so far. Those of
+    # a rolled-back transaction never run and are simply passed over.
+    registered = getattr(_commits, "registered", 0) + 1
+    _commits.registered = registered
+    transaction.on_commit(lambda: _write_site_change(registered))
+
+
+def _write_site_change(registered):
     from .models import SiteChange
 
-    SiteChange.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
+    if registered <= getattr(_commits, "written", 0):
+        return
+    _commits.written = _commits.registered
+    updated = SiteChange.objects.filter(pk=1).update(changed_at=timezone.now())
+    if not updated:
+        SiteChange.objects.get_or_create(pk=1, defaults={"changed_at": timezone.now()})
 
 
 def _m2m_changed(sender, **kwargs):

@@ -512,7 +512,8 @@ class Correction(models.Model):
 class SiteChange(models.Model):
     """One row: when the site's content last changed (any article, section, author, column...).
 
-    Written in the same transaction as the change (articles/caching.py), so every app server
+    Written just after the transaction that makes a change commits (articles/caching.py), so
+    that no save waits for another's lock on this row; every app server
     reads the same value from the database: it is part of each cached page's key and ETag.
     """
 

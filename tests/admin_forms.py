@@ -6,7 +6,12 @@ from django.utils import timezone
 
 def form_data(client, url):
     """Every field of the admin form at url, with the values the page shows."""
-    page = BeautifulSoup(client.get(url).content, "html.parser")
+    return form_fields(client.get(url).content)
+
+
+def form_fields(html):
+    """Every field of the admin form in a page's HTML, with the values it shows."""
+    page = BeautifulSoup(html, "html.parser")
     form = page.find("form", id=lambda v: v and v.endswith("_form"))
     data = {}
     for field in form.find_all(["input", "textarea", "select"]):

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache, caches
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import SiteChange
 from qiantang_site.cache import FailSoftRedisCache
 
 from .factories import make_article, make_column, make_correction, make_staff
@@ -92,24 +93,26 @@ def test_an_article_answers_revalidation_by_etag_and_by_date(client):
     assert by_etag.status_code == by_date.status_code == 304
 
 
-def test_an_edit_to_a_section_shows_at_once(client):
+def test_an_edit_to_a_section_shows_at_once(client, django_capture_on_commit_callbacks):
     article = make_article("钱塘观潮", sections=[("", "旧的一段。")])
     first = client.get(article.get_absolute_url())
     section = article.sections.get()
     section.body = "新的一段。"
-    section.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the edit commits
+        section.save()
     response = client.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
     assert response.status_code == 200
     assert "新的一段。" in response.content.decode()
     assert "旧的一段。" not in response.content.decode()
 
 
-def test_a_correction_and_a_renamed_column_show_at_once(client):
+def test_a_correction_and_a_renamed_column_show_at_once(client, django_capture_on_commit_callbacks):
     article = make_article("钱塘观潮", column=make_column("城事"))
     client.get(article.get_absolute_url())
-    make_correction(article, note="更正：日期有误。")
-    article.column.name = "城市"
-    article.column.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the edits commit
+        make_correction(article, note="更正：日期有误。")
+        article.column.name = "城市"
+        article.column.save()
     text = client.get(article.get_absolute_url()).content.decode()
     assert "更正：日期有误。" in text
     assert "城市" in text
@@ -251,3 +254,27 @@ def test_the_page_cache_lives_in_the_shared_redis(client, redis_url, settings):
     keys = other._cache.get_client().keys(f"{settings.CACHES['default']['KEY_PREFIX']}:*page:*")
     assert keys, "no rendered page was stored in Redis"
     cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_writes_the_change_time_once_after_the_transaction():
+    article = make_article("钱塘观潮")
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        for n in range(5):
+            article.sections.create(position=n + 10, body=f"第{n}段。")
+        writes_inside = sum("articles_sitechange" in q["sql"] for q in queries.captured_queries)
+    writes = [q["sql"] for q in queries.captured_queries if "articles_sitechange" in q["sql"]]
+    assert writes_inside == 0  # no lock on the shared row while the transaction runs
+    assert len(writes) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_save_does_not_stop_the_next_commit_from_counting():
+    article = make_article("钱塘观潮")
+    before = SiteChange.objects.get(pk=1).changed_at
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article.sections.create(position=10, body="不会留下。")
+        raise RuntimeError
+    with transaction.atomic():
+        article.sections.create(position=11, body="留下了。")
+    assert SiteChange.objects.get(pk=1).changed_at > before

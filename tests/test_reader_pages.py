@@ -157,14 +157,17 @@ def test_print_provenance_is_shown_when_set(client):
     assert soup_of(client, plain.get_absolute_url()).select(".provenance") == []
 
 
-def test_published_time_is_shown_and_updated_time_only_after_a_correction(client):
+def test_published_time_is_shown_and_updated_time_only_after_a_correction(
+    client, django_capture_on_commit_callbacks
+):
     article = article_with_everything()
     soup = soup_of(client, article.get_absolute_url())
     assert soup.select_one(".published").get_text(" ", strip=True) == (
         "发布时间 2026年11月27日 08:00"
     )
     assert soup.select(".updated") == []
-    make_correction(article, corrected_at=at(2026, 11, 28, 9, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_correction(article, corrected_at=at(2026, 11, 28, 9, 30))
     soup = soup_of(client, article.get_absolute_url())
     assert soup.select_one(".updated").get_text(" ", strip=True) == "更新时间 2026年11月28日 09:30"
     assert soup.select_one(".updated time")["datetime"] == "2026-11-28T09:30:00+08:00"
