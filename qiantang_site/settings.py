@@ -207,6 +207,11 @@ if not MEDIA_URL.endswith("/"):
     MEDIA_URL += "/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 FILE_UPLOAD_PERMISSIONS = 0o644
+# An article's change form posts about 13 fields a figure and 5 a section: Django's default of
+# 1,000 refused a gallery of some 75 photos with a bare "Bad Request". 20,000 fields covers
+# over a thousand figures; the importer refuses pages that would make a larger draft
+# (articles/printpage.py, DRAFT_LIMITS), and public pages take no POST at all.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # Media from the app itself, only for trying production on one machine (`make serve-prod`).
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA")
 
