@@ -291,7 +291,9 @@ def robots_txt(request):
         request.build_absolute_uri(reverse("articles:sitemap-news")),
     ]
     # Search result pages are endless combinations of the same articles: not for crawlers.
-    disallow = [reverse("admin:index"), reverse("articles:search")]
+    # The admin is not listed: this file is public, and its path is kept out of sight
+    # (qiantang_site/admin_robots.py tells crawlers to stay out of it instead).
+    disallow = [reverse("articles:search")]
     return render(
         request,
         "robots.txt",
