@@ -211,6 +211,18 @@ def test_originals_cannot_be_reached_in_debug_mode_either(site, tmp_path):
         assert_originals_unreachable(port, original)
 
 
+def test_trace_and_post_to_a_stored_article_get_405_and_never_the_page(server):
+    path = first_article_path(server)
+    for _ in range(2):  # the second GET is answered from the page cache
+        status, headers, body = raw_request(server, path)
+        assert status == 200
+    title = BeautifulSoup(body, "html.parser").h1.get_text().encode()
+    for method in ("TRACE", "POST", "DELETE"):
+        status, headers, body = raw_request(server, path, method=method)
+        assert (status, headers.get("allow")) == (405, "GET, HEAD"), method
+        assert title not in body and b"<html" not in body, method
+
+
 def test_database_unreachable_at_start_stops_the_server_with_a_clear_message(tmp_path):
     env = production_env(tmp_path, DATABASE_URL="postgres://news:pw@127.0.0.1:1/news")
     with pytest.raises(AssertionError) as failed, gunicorn(env, tmp_path):
