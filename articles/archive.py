@@ -6,7 +6,16 @@ Layout of the .tar.gz (written by `manage.py export_site`, read by `manage.py im
                     loads into any fresh database, SQLite or PostgreSQL)
     media/<name>    every file a row refers to (originals and renditions), read through the
                     storage API, so local disk and S3 both work
-    manifest.json   format version, and the size and SHA-256 of each of the above
+    manifest.json   format version, whether users are in it, and the size and SHA-256 of each
+                    of the above
+
+What it holds is private: drafts and scheduled articles, revisions, and the original photos
+with their EXIF and GPS. So the file is created readable by its owner only (0600, from the
+moment it exists, not chmod-ed afterwards). User accounts, with their password hashes, and the
+admin's log of who did what are left out unless asked for (include_users); without them, every
+reference to a user (an article's creator, a revision's author, also inside the revisions'
+saved copies) is emptied, so the archive loads into a site that has accounts of its own and no
+row points at whoever happens to hold an old id there.
 
 Import checks the whole archive before it writes anything (readable to the end, every member
 named in the manifest with the right size and hash, nothing else in it, JSON that parses),
@@ -17,6 +26,7 @@ commit writes the media files.
 import hashlib
 import io
 import json
+import os
 import posixpath
 import tarfile
 import tempfile
@@ -24,6 +34,7 @@ import zlib
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -62,6 +73,48 @@ def exported_models():
         yield model
 
 
+def user_model_label():
+    return settings.AUTH_USER_MODEL.lower()
+
+
+def _user_fields(model):
+    """The names of model's foreign keys to the user model, and whether each may be empty."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    return {
+        field.name: field.null
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is user_model
+    }
+
+
+def user_models():
+    """What only makes sense with the accounts: the users, and rows that cannot lose theirs
+    (the admin's log entries)."""
+    labels = [user_model_label()]
+    for model in exported_models():
+        if any(not null for null in _user_fields(model).values()):
+            labels.append(model._meta.label_lower)
+    return labels
+
+
+def _forget_users(rows):
+    """Empty every reference to a user in rows (and in the copies revisions keep)."""
+    for row in rows:
+        try:
+            model = apps.get_model(row["model"])
+        except LookupError:
+            continue  # a revision's copy of a model since removed: nothing to point at
+        fields = row["fields"]
+        for name in _user_fields(model):
+            if name in fields:
+                fields[name] = None
+        if row["model"] == "reversion.version" and fields.get("format") == "json":
+            saved = json.loads(fields["serialized_data"])
+            _forget_users(saved)
+            fields["serialized_data"] = json.dumps(saved, ensure_ascii=False)
+    return rows
+
+
 def media_names():
     """Every stored file the exported rows refer to, sorted."""
     names = set()
@@ -82,51 +135,65 @@ def _add(tar, name, data):
     info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mtime = int(timezone.now().timestamp())
-    info.mode = 0o644
+    info.mode = 0o600  # `tar x` then makes private files too
     tar.addfile(info, io.BytesIO(data))
 
 
-def export_archive(path):
+def export_archive(path, *, include_users=False):
     """Write the archive to path; returns (number of rows, files, missing file names)."""
     out = io.StringIO()
     call_command(
         "dumpdata",
         *[],
-        exclude=EXCLUDED,
+        exclude=EXCLUDED + ([] if include_users else user_models()),
         natural_foreign=True,
         natural_primary=True,
         stdout=out,
     )
-    data = out.getvalue().encode("utf-8")
-    rows = len(json.loads(data))
+    rows = json.loads(out.getvalue())
+    if not include_users:
+        rows = _forget_users(rows)
+    data = json.dumps(rows, indent=None, ensure_ascii=False).encode("utf-8")
     manifest = {
         "format": FORMAT,
         "version": VERSION,
         "created_at": timezone.now().isoformat(),
-        "data": {"name": "data.json", "size": len(data), "sha256": _sha256(data), "rows": rows},
+        "users": include_users,
+        "data": {
+            "name": "data.json",
+            "size": len(data),
+            "sha256": _sha256(data),
+            "rows": len(rows),
+        },
         "media": [],
         "missing_media": [],
     }
-    # Written to a temporary name and renamed: a crash never leaves a half archive behind
-    # under the real name.
+    # Written to a temporary name beside it and renamed: a crash never leaves a half archive
+    # under the real name. mkstemp creates that file with mode 0600 whatever the umask, so
+    # the archive is never readable by others, not even while it is written; the rename
+    # replaces any older archive of the same name, whatever its mode was.
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    with tarfile.open(partial, "w:gz") as tar:
-        _add(tar, "data.json", data)
-        for name in media_names():
-            try:
-                with default_storage.open(name, "rb") as f:
-                    content = f.read()
-            except (FileNotFoundError, OSError):
-                manifest["missing_media"].append(name)
-                continue
-            _add(tar, f"media/{name}", content)
-            manifest["media"].append(
-                {"name": name, "size": len(content), "sha256": _sha256(content)}
-            )
-        _add(tar, "manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
-    partial.replace(path)
-    return rows, len(manifest["media"]), manifest["missing_media"]
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as file, tarfile.open(fileobj=file, mode="w:gz") as tar:
+            _add(tar, "data.json", data)
+            for name in media_names():
+                try:
+                    with default_storage.open(name, "rb") as f:
+                        content = f.read()
+                except (FileNotFoundError, OSError):
+                    manifest["missing_media"].append(name)
+                    continue
+                _add(tar, f"media/{name}", content)
+                manifest["media"].append(
+                    {"name": name, "size": len(content), "sha256": _sha256(content)}
+                )
+            _add(tar, "manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return len(rows), len(manifest["media"]), manifest["missing_media"]
 
 
 def _safe_media_name(name):
@@ -198,19 +265,33 @@ def read_archive(path):
     return manifest, data, files
 
 
-def site_is_empty():
+def _replaced_models(with_users):
+    """What an import fills, so what must be empty before it (or deleted, with --replace):
+    the accounts only when the archive brings its own."""
+    kept = set() if with_users else set(user_models())
+    return [m for m in exported_models() if m._meta.label_lower not in kept]
+
+
+def site_is_empty(with_users=True):
     return not any(
         model._default_manager.exists()
-        for model in exported_models()
+        for model in _replaced_models(with_users)
         if model._meta.app_label not in {"auth"} or model._meta.model_name != "group"
     )
 
 
+def archive_has_users(manifest):
+    # Archives written before users could be left out always had them.
+    return manifest.get("users", True)
+
+
 def import_archive(path, *, replace=False):
-    """Load an archive into this site; returns (rows, files). Raises ArchiveError, changing
-    nothing, when the archive is damaged, incomplete, or does not load."""
+    """Load an archive into this site; returns (rows, files, whether it brought users).
+    Raises ArchiveError, changing nothing, when the archive is damaged, incomplete, or does
+    not load. An archive without users leaves this site's accounts as they are."""
     manifest, data, files = read_archive(path)
-    if not replace and not site_is_empty():
+    with_users = archive_has_users(manifest)
+    if not replace and not site_is_empty(with_users):
         raise ArchiveError(
             "this site already has content; import into an empty database, or pass --replace "
             "to delete the current content first (in the same transaction)"
@@ -221,7 +302,7 @@ def import_archive(path, *, replace=False):
         try:
             with transaction.atomic():
                 if replace:
-                    _delete_everything()
+                    _delete_everything(_replaced_models(with_users))
                 call_command("loaddata", str(fixture), verbosity=0)
         except Exception as exc:  # a row that does not load: nothing was written
             raise ArchiveError(f"the data does not load, nothing was imported ({exc})") from exc
@@ -232,13 +313,13 @@ def import_archive(path, *, replace=False):
         saved = default_storage.save(name, ContentFile(content))
         if saved != name:
             raise ArchiveError(f"media file {name} was stored as {saved}")
-    return manifest["data"]["rows"], len(files)
+    return manifest["data"]["rows"], len(files), with_users
 
 
-def _delete_everything():
+def _delete_everything(models_to_empty):
     # Children before parents is what the delete collector works out by itself; the loop
     # covers PROTECT relations by retrying until every table is empty.
-    remaining = list(exported_models())
+    remaining = list(models_to_empty)
     for _ in range(len(remaining) + 1):
         still = []
         for model in remaining:

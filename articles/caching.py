@@ -208,7 +208,11 @@ _NOT_YET = object()
 
 
 def _may_be_stored(request):
-    """A stranger's plain GET or HEAD: the only requests a stored page may answer."""
+    """A stranger's plain GET or HEAD: the only requests a stored page may answer.
+
+    Any other method goes on to the view's read_only() (articles/methods.py) and gets its
+    405: a TRACE or POST must never be sent the stored page.
+    """
     return request.method in ("GET", "HEAD") and not request.GET and not is_personal(request)
 
 

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import escape
 
 from .models import Article, Section
 
@@ -50,7 +51,10 @@ class LatestArticlesFeed(Feed):
         return f"{item.kicker}：{item.title}" if item.kicker else item.title
 
     def item_description(self, item):
-        return item.description()
+        # RSS <description> and Atom <summary type="html"> hold HTML once the XML is read; the
+        # summary is plain text, so it is escaped here, or a "<" an editor typed would become
+        # markup in every feed reader. Titles go in text elements and stay as they are.
+        return escape(item.description())
 
     # In the newsroom's time zone, so feed readers show the time printed on the page.
     def item_pubdate(self, item):

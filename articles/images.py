@@ -30,6 +30,9 @@ if features.check("avif"):
     # Recent Android phones save AVIF, and Pillow reads it with its own plugin, no extra
     # package. HEIC (iPhones) would need pillow-heif's binary build: it is refused by name.
     ACCEPTED_FORMATS["AVIF"] = "AVIF"
+# The extension an original is stored under: the format Pillow found, never the upload's name
+# (an upload named "x.jpg\0.html" would otherwise be kept as "x.jpg.html").
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
 DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000
 
@@ -120,6 +123,10 @@ class PhotoInfo:
     def content_type(self):
         return Image.MIME[self.format]
 
+    @property
+    def extension(self):
+        return EXTENSIONS[self.format]
+
 
 def check_photo(file):
     """Return a PhotoInfo if `file` is a JPEG, PNG or WebP we can render; else ValidationError.
@@ -182,10 +189,17 @@ def validate_photo(value):
         # Only a new upload is judged; re-validating stored originals on every save would
         # decode every photo of an article each time an editor saves it.
         return
-    upload = getattr(value, "file", value)
-    if getattr(upload, "photo_info", None) is not None:
-        return  # PhotoFormField already judged this very upload.
-    check_photo(upload)
+    judged_photo(getattr(value, "file", value))
+
+
+def judged_photo(upload):
+    """check_photo() of an upload, judged once: the answer is kept on the upload, so the form
+    field, the model validator and the storing of the file (models.PhotoFieldFile) share it."""
+    info = getattr(upload, "photo_info", None)
+    if info is None:
+        info = check_photo(upload)
+        upload.photo_info = info
+    return info
 
 
 class PhotoFormField(forms.ImageField):
@@ -201,8 +215,7 @@ class PhotoFormField(forms.ImageField):
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
-        info = check_photo(upload)
-        upload.photo_info = info
+        info = judged_photo(upload)
         upload.content_type = info.content_type
         return upload
 
@@ -445,7 +458,6 @@ def sync_renditions(figure, *, force=False):
     Rendition = figure.renditions.model
     for rendition in stale:
         rendition.delete()  # the post_delete handler removes its file after commit
-    stem = current.rsplit("/", 1)[-1].rsplit(".", 1)[0] if current else ""
     for rendered in made:
         rendition = Rendition(
             figure=figure,
@@ -456,10 +468,11 @@ def sync_renditions(figure, *, force=False):
             size=len(rendered.data),
         )
         # The content's hash in the name: a URL never points at different bytes over time, so
-        # browsers and the CDN may cache renditions for good.
+        # browsers and the CDN may cache renditions for good. Nothing of the original's name:
+        # it is random so that it cannot be guessed, and a public URL must not give it away.
         digest = hashlib.sha256(rendered.data).hexdigest()[:10]
         rendition.file.save(
-            f"{figure.pk}/{stem}-{rendered.spec.name}-{digest}.{rendered.spec.extension}",
+            f"{figure.pk}/{rendered.spec.name}-{digest}.{rendered.spec.extension}",
             ContentFile(rendered.data),
             save=False,
         )

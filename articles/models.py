@@ -1,14 +1,17 @@
 import re
+import secrets
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .checks import publish_problems
-from .images import PhotoFormField, validate_photo
+from .images import EXTENSIONS, PhotoFormField, judged_photo, validate_photo
 from .links import link
 from .text import ascii_slug
 
@@ -320,8 +323,19 @@ class Section(models.Model):
         return f"section-{self.position}"
 
 
+class PhotoFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        # Whatever way a photo comes in (admin, form, seed loader, shell), it is judged here
+        # too, and the name it is stored under ends in the format Pillow found: the uploaded
+        # name is the uploader's to choose, and "x.jpg\0.html" came out as "x.jpg.html".
+        info = judged_photo(content)
+        super().save(f"photo.{info.extension}", content, save)
+
+
 class PhotoField(models.ImageField):
     """An ImageField judged by Pillow (articles.images.check_photo) in every form and full_clean."""
+
+    attr_class = PhotoFieldFile
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [validate_photo])
@@ -332,8 +346,14 @@ class PhotoField(models.ImageField):
 
 
 def figure_upload_to(instance, filename):
-    # The original is kept as uploaded; readers are only ever sent renditions.
-    return timezone.now().strftime("originals/%Y/%m/") + filename
+    # The original is kept as uploaded, with the photographer's metadata (GPS too); readers
+    # are only ever sent renditions. Its name is random, so that no one can guess where it
+    # lies, and carries only the extension PhotoFieldFile.save() took from its real format.
+    # Rows stored before keep their names: this only names new files.
+    extension = PurePosixPath(filename).suffix.lower()
+    if extension.lstrip(".") not in EXTENSIONS.values():
+        extension = ""
+    return timezone.now().strftime("originals/%Y/%m/") + secrets.token_urlsafe(16) + extension
 
 
 class Figure(models.Model):

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every admin response carries X-Robots-Tag, the https redirect included.
+    "qiantang_site.admin_robots.AdminRobotsTagMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after security, so static files get the same headers and skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from .health import healthz
-from .media import serve_media
+from .media import media_urlpatterns
 
 
 def favicon(request):
@@ -22,13 +22,5 @@ urlpatterns = [
 
 if settings.DEBUG or settings.SERVE_MEDIA:
     # Outside a local trial, nginx or the CDN serves media (docs/deploy.md). Only renditions:
-    # originals keep the photographer's EXIF and GPS and are never served.
-    prefix = settings.MEDIA_URL.lstrip("/")
-    if prefix and not settings.MEDIA_URL.startswith(("http://", "https://")):
-        urlpatterns += [
-            re_path(
-                rf"^{prefix}(?P<path>renditions/.*)$",
-                serve_media,
-                {"document_root": settings.MEDIA_ROOT},
-            )
-        ]
+    # originals keep the photographer's EXIF and GPS and are never served (media.py).
+    urlpatterns += media_urlpatterns()

@@ -99,6 +99,26 @@ def request(port, path, method="GET", headers=None, host="news.example.com", htt
     return response, body
 
 
+def raw_request(port, target, method="GET", host="news.example.com", https=True):
+    """Send one request line exactly as written: no client library normalises `..`, `//` or
+    percent escapes. Returns (status, headers as a lower-cased dict, body)."""
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", "Connection: close"]
+    if https:
+        lines.append("X-Forwarded-Proto: https")
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        received = b""
+        while chunk := s.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(status_line.split()[1]), headers, body
+
+
 def redis_server_binary():
     binary = shutil.which("redis-server")
     if binary is None:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib import admin
@@ -82,6 +84,15 @@ def test_editor_creates_an_article_with_two_sections_and_a_figure_through_the_fo
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
     assert "第二节的小标题" in page.content.decode()
+
+
+def test_an_upload_named_to_turn_into_a_page_is_stored_as_a_jpg_under_a_random_name(client, editor):
+    data = new_article_post(client)
+    data["figures-0-image"] = jpeg_upload("x.jpg\0.html", width=1600, height=1000)
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 302, form_errors(response)
+    name = Figure.objects.get().image.name
+    assert re.fullmatch(r"originals/\d{4}/\d{2}/[A-Za-z0-9_-]{22,}\.jpg", name), name
 
 
 def test_a_file_that_is_not_an_image_is_refused_and_the_typed_text_kept(client, editor):

@@ -11,8 +11,9 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
+from .factories import jpeg_bytes, rotated_phone_jpeg
 from .prod import manage, production_env
-from .servers import RedisServer, gunicorn, prepare_site, request
+from .servers import RedisServer, gunicorn, prepare_site, raw_request, request
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +144,83 @@ def test_originals_are_never_served(site, server):
     (originals / "photo.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
     response, _ = request(server, "/media/originals/photo.jpg")
     assert response.status == 404
+
+
+# Ways to climb from renditions/ into originals/, each sent exactly as written.
+TRAVERSALS = [
+    "/media/renditions/../originals/2026/12/{name}",
+    "/media/renditions/%2e%2e/originals/2026/12/{name}",
+    "/media/renditions/%2E%2E/originals/2026/12/{name}",
+    "/media/renditions/.%2e/originals/2026/12/{name}",
+    "/media/renditions/..%2foriginals%2f2026%2f12%2f{name}",
+    "/media/renditions%2f..%2foriginals/2026/12/{name}",
+    "/media/renditions/..%5coriginals%5c2026%5c12%5c{name}",
+    "/media/renditions/..\\originals\\2026\\12\\{name}",
+    "/media/renditions//..//originals//2026//12//{name}",
+    "/media/renditions/x/../../originals/2026/12/{name}",
+    "/media/renditions/./../originals/2026/12/{name}",
+    "/media/renditions/%252e%252e/originals/2026/12/{name}",
+    "/media/renditions/../../media/originals/2026/12/{name}",
+    "/media//originals/2026/12/{name}",
+    "/media/originals/2026/12/{name}",
+    "/media/./originals/2026/12/{name}",
+    "/media/renditions/../originals/2026/12/{name}%00.webp",
+    "/media/renditions/7/linked.jpg",
+]
+
+
+def plant_original_and_rendition(media):
+    """A phone photo with GPS where uploads go, and a rendition beside it, on disk."""
+    original = rotated_phone_jpeg()
+    folder = media / "originals" / "2026" / "12"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "leak.jpg").write_bytes(original)
+    renditions = media / "renditions" / "7"
+    renditions.mkdir(parents=True, exist_ok=True)
+    (renditions / "webp-480-abc.jpg").write_bytes(jpeg_bytes(480, 320))
+    # A link that leads out of renditions/ (a careless copy, a restored backup) leads nowhere.
+    link = renditions / "linked.jpg"
+    link.unlink(missing_ok=True)
+    link.symlink_to(folder / "leak.jpg")
+    return original
+
+
+def assert_originals_unreachable(port, original):
+    status, _, _ = raw_request(port, "/media/renditions/7/webp-480-abc.jpg")
+    assert status == 200  # renditions still are served
+    answered = {}
+    for pattern in TRAVERSALS:
+        target = pattern.format(name="leak.jpg")
+        status, _, body = raw_request(port, target)
+        leaked = original in body or b"PhoneMaker" in body
+        answered[target] = (status, "the original" if leaked else "no photo")
+    wrong = {target: answer for target, answer in answered.items() if answer != (404, "no photo")}
+    assert not wrong, "\n".join(f"{target} -> {answer}" for target, answer in wrong.items())
+
+
+def test_originals_cannot_be_reached_from_renditions_by_any_spelling_of_the_path(site, server):
+    env, tmp_path = site
+    original = plant_original_and_rendition(tmp_path / "media")
+    assert_originals_unreachable(server, original)
+
+
+def test_originals_cannot_be_reached_in_debug_mode_either(site, tmp_path):
+    env, site_path = site
+    original = plant_original_and_rendition(site_path / "media")
+    with gunicorn({**env, "DJANGO_DEBUG": "1", "DJANGO_SERVE_MEDIA": ""}, tmp_path) as port:
+        assert_originals_unreachable(port, original)
+
+
+def test_trace_and_post_to_a_stored_article_get_405_and_never_the_page(server):
+    path = first_article_path(server)
+    for _ in range(2):  # the second GET is answered from the page cache
+        status, headers, body = raw_request(server, path)
+        assert status == 200
+    title = BeautifulSoup(body, "html.parser").h1.get_text().encode()
+    for method in ("TRACE", "POST", "DELETE"):
+        status, headers, body = raw_request(server, path, method=method)
+        assert (status, headers.get("allow")) == (405, "GET, HEAD"), method
+        assert title not in body and b"<html" not in body, method
 
 
 def test_database_unreachable_at_start_stops_the_server_with_a_clear_message(tmp_path):

@@ -74,6 +74,40 @@ def test_atom_feed_parses_with_entries_and_updated_times(client):
     assert self_link.endswith(reverse("articles:feed-atom"))
 
 
+MARKUP = "A<B & <img src=x onerror=alert(1)>"
+ESCAPED = "A&lt;B &amp; &lt;img src=x onerror=alert(1)&gt;"
+
+
+def test_a_plain_text_summary_reaches_html_feed_readers_as_text_not_markup(client):
+    # Once the XML is parsed, an HTML-typed element holds HTML: the summary must be escaped
+    # there, so a feed reader shows the characters instead of running an <img onerror>.
+    make_article("标题 <b>不加粗</b> & 符号", summary=MARKUP)
+    _, rss = get_xml(client, "articles:feed-rss")
+    item = rss.find("channel/item")
+    assert item.findtext("description") == ESCAPED
+    _, atom = get_xml(client, "articles:feed-atom")
+    summary = atom.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == ESCAPED
+
+
+def test_titles_go_out_as_plain_text_elements(client):
+    make_article("标题 <b>不加粗</b> & 符号", kicker="引题<i>")
+    _, rss = get_xml(client, "articles:feed-rss")
+    assert rss.find("channel/item").findtext("title") == "引题<i>：标题 <b>不加粗</b> & 符号"
+    _, atom = get_xml(client, "articles:feed-atom")
+    title = atom.find(f"{ATOM}entry/{ATOM}title")
+    # Atom's default type is text: the characters are what readers see.
+    assert title.get("type") in (None, "text")
+    assert title.text == "引题<i>：标题 <b>不加粗</b> & 符号"
+
+
+def test_a_description_taken_from_the_first_paragraph_is_escaped_too(client):
+    make_article("无摘要", summary="", sections=[("", MARKUP + "\n\n第二段。")])
+    _, rss = get_xml(client, "articles:feed-rss")
+    assert rss.find("channel/item").findtext("description") == ESCAPED
+
+
 def test_empty_feeds_are_still_valid(client):
     _, rss = get_xml(client, "articles:feed-rss")
     assert list(rss.iter("item")) == []
@@ -149,7 +183,8 @@ def test_robots_txt_names_both_sitemaps(client):
     lines = response.content.decode().splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Sitemap: http://testserver/sitemap-news.xml" in lines
-    assert "Disallow: /admin/" in lines
+    assert "Disallow: /search/" in lines
+    assert not [line for line in lines if "admin" in line]
 
 
 def test_feed_items_carry_the_lead_photo_as_an_absolute_jpeg_enclosure(client):

@@ -3,13 +3,19 @@
 import hashlib
 import io
 import json
+import os
+import stat
 import tarfile
 
 import pytest
+import reversion
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from reversion.models import Version
 
 from articles.archive import EXCLUDED, exported_models, media_names
 from articles.models import Article, Figure
@@ -68,7 +74,7 @@ def test_export_wipe_import_gives_back_the_same_site(tmp_path, media_root, clien
     before = site_snapshot()
     assert len(before[1]) > 2  # originals and their renditions
     archive = tmp_path / "site.tar.gz"
-    call_command("export_site", str(archive), stdout=io.StringIO())
+    call_command("export_site", str(archive), "--include-users", stdout=io.StringIO())
 
     wipe_site(media_root)
     assert Article.objects.count() == 0 and not list(media_root.rglob("*.jpg"))
@@ -184,3 +190,96 @@ def test_not_an_archive_at_all_is_refused(tmp_path, media_root):
     junk.write_bytes(b"\xff\xd8\xff\xe0 not a tarball")
     assert "damaged or incomplete" in refused(junk)
     assert "no such file" in refused(tmp_path / "nothing-here.tar.gz")
+
+
+# --- What the archive holds, and who may read it ----------------------------------------------
+
+
+def export(archive, *args):
+    out = io.StringIO()
+    call_command("export_site", str(archive), *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_the_archive_is_readable_by_its_owner_only_whatever_the_umask(tmp_path, media_root):
+    build_site()
+    (tmp_path / "out").mkdir()
+    archive = tmp_path / "out" / "site.tar.gz"
+    archive.write_bytes(b"an older export, world-readable")
+    archive.chmod(0o644)
+    previous = os.umask(0)  # the loosest umask: nothing about the file may come from it
+    try:
+        export(archive)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert [p.name for p in archive.parent.iterdir()] == ["site.tar.gz"]  # no partial left
+    with tarfile.open(archive, "r:gz") as tar:  # and `tar x` makes private files too
+        assert {m.name: m.mode for m in tar} == dict.fromkeys(tar.getnames(), 0o600)
+
+
+def test_password_hashes_are_left_out_unless_asked_for_and_the_output_says_so(tmp_path, media_root):
+    build_site()
+    hashed = get_user_model().objects.get(username="desk").password
+    archive = tmp_path / "site.tar.gz"
+    said = export(archive)
+    data = archive_members(archive)["data.json"].decode()
+    assert hashed not in data and '"password"' not in data
+    models = {row["model"] for row in json.loads(data)}
+    assert "auth.user" not in models and "admin.logentry" not in models
+    assert "--include-users" in said and "left out" in said
+
+    said = export(archive, "--include-users")
+    data = archive_members(archive)["data.json"].decode()
+    assert hashed in data
+    assert "password hashes" in said and "included" in said
+
+
+def test_an_archive_without_users_imports_and_articles_forget_who_created_them(
+    tmp_path, media_root, client
+):
+    # An article created in the admin by a reporter, with a saved revision naming her.
+    reporter = make_staff("reporter")
+    with reversion.create_revision():
+        article = make_article("记者的稿子", created_by=reporter)
+        reversion.set_user(reporter)
+    LogEntry.objects.create(
+        user=reporter,
+        content_type=ContentType.objects.get_for_model(Article),
+        object_id=str(article.pk),
+        object_repr="记者的稿子",
+        action_flag=ADDITION,
+    )
+    archive = tmp_path / "site.tar.gz"
+    export(archive)
+    wipe_site(media_root)
+    # The new site already has its own accounts; one happens to reuse the reporter's old id.
+    someone_else = get_user_model().objects.create_user("someone-else", id=reporter.pk)
+    admin_user = make_staff("new-admin", superuser=True)
+
+    out = io.StringIO()
+    call_command("import_site", str(archive), stdout=out)
+    assert "no user accounts" in out.getvalue()
+    article = Article.objects.get(title="记者的稿子")
+    assert article.created_by is None
+    version = Version.objects.get_for_object(article).get()
+    assert version.revision.user is None
+    # A restore from history must not hand the article to whoever has the old id now.
+    assert version.field_dict["created_by_id"] is None
+    assert set(get_user_model().objects.values_list("username", flat=True)) == {
+        "someone-else",
+        "new-admin",
+    }
+    assert someone_else.pk == reporter.pk
+    client.force_login(admin_user)
+    assert client.get(f"/admin/articles/article/{article.pk}/change/").status_code == 200
+
+
+def test_replacing_a_site_with_an_archive_without_users_keeps_the_accounts(tmp_path, media_root):
+    build_site()
+    archive = tmp_path / "site.tar.gz"
+    export(archive)
+    make_article("现在的文章")
+    call_command("import_site", str(archive), "--replace", stdout=io.StringIO())
+    assert not Article.objects.filter(title="现在的文章").exists()
+    assert get_user_model().objects.filter(username="desk").exists()
