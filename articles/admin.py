@@ -26,7 +26,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .admin_import import PrintPageImportMixin
-from .checks import publish_problems, text_warnings
+from .checks import placeholder_count, publish_problems, text_warnings
 from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, Section
 from .preview import expires_at as preview_expires_at
 from .preview import preview_url
@@ -248,6 +248,13 @@ class ArticleSectionField(forms.ModelChoiceField):
 
 
 class FigureForm(PositionedForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # A photo uploaded over a stand-in is the real one, unless the editor says otherwise.
+        if "image" in self.changed_data and "is_placeholder" not in self.changed_data:
+            cleaned_data["is_placeholder"] = False
+        return cleaned_data
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
         # A figure kept from an old revision (or a file removed on disk) can name a file that
@@ -293,6 +300,7 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
         "caption",
         ("credit", "alt_text"),
         ("focal_x", "focal_y"),
+        "is_placeholder",
         "position",
     ]
     readonly_fields = ["thumbnail"]
@@ -648,20 +656,35 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
     def photos_missing(self, obj):
         figures = obj.figures.all()
         missing = sum(1 for figure in figures if not figure.image)
+        placeholders = placeholder_count(figures)
+        parts = []
         if missing:
-            return format_html('<strong class="photos-missing">{} 张待上传</strong>', missing)
+            parts.append(f"{missing} 张待上传")
+        if placeholders:
+            parts.append(f"{placeholders} 张占位图")
+        if parts:
+            return format_html('<strong class="photos-missing">{}</strong>', "，".join(parts))
         return "齐全" if figures else "—"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             article = self.get_object(request, object_id)
-            missing = [f for f in article.figures.all() if not f.image] if article else []
+            figures = list(article.figures.all()) if article else []
+            missing = [f for f in figures if not f.image]
             if missing:
                 # Figures made from a print page's captions wait for their photos.
                 self.message_user(
                     request,
                     f"{len(missing)} 张图片只有图片说明，还没有照片：请在下方“图片”里逐张上传照片"
                     "（或删除不用的图片），之后才能发布。",
+                    messages.WARNING,
+                )
+            placeholders = placeholder_count(figures)
+            if placeholders:
+                self.message_user(
+                    request,
+                    f"{placeholders} 张图片是占位图，不是真正的照片：读者只看到“图片待补”。"
+                    "请在下方“图片”里为它们上传照片（上传后自动不再算作占位图）。",
                     messages.WARNING,
                 )
         extra_context = {

@@ -33,8 +33,12 @@ DOUBLED_FUNCTION_WORDS = {
 }
 
 
-def publish_problems(article, sections=None, figures=None):
-    """What stops this article from being published, as sentences for an editor; [] if nothing."""
+def publish_problems(article, sections=None, figures=None, *, allow_placeholders=None):
+    """What stops this article from being published, as sentences for an editor; [] if nothing.
+
+    allow_placeholders: whether stand-in pictures may stay; by default only when the article
+    is public already.
+    """
     sections = _sections(article, sections)
     figures = _figures(article, figures)
     problems = []
@@ -45,14 +49,31 @@ def publish_problems(article, sections=None, figures=None):
     for number, section in enumerate(sections, start=1):
         if number > 1 and not (section.heading or "").strip():
             problems.append(f"第 {number} 节没有小标题：只有第一节（导语）可以不写小标题。")
+    # A stand-in picture is not a photo: an article is not published with one. One that is
+    # public already (the first article, shipped with its photos pending) can still be saved.
+    if allow_placeholders is None:
+        allow_placeholders = not any(f.is_placeholder for f in figures) or is_public_now(article)
     for number, figure in enumerate(figures, start=1):
         name = f"第 {number} 张图片"
         if not figure.image:
             problems.append(f"{name}还没有上传图片文件。")
+        elif figure.is_placeholder and not allow_placeholders:
+            problems.append(f"{name}还是占位图：请上传真正的照片（读者只会看到“图片待补”）。")
         problem = figure_caption_problem(figure, name)
         if problem:
             problems.append(problem)
     return problems
+
+
+def is_public_now(article):
+    """Whether the article is public as stored, before the change being checked."""
+    if article.pk is None:
+        return False
+    return type(article).objects.published().filter(pk=article.pk).exists()
+
+
+def placeholder_count(figures):
+    return sum(1 for figure in figures if figure.image and figure.is_placeholder)
 
 
 def figure_caption_problem(figure, name="这张图片"):

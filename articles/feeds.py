@@ -69,7 +69,7 @@ class LatestArticlesFeed(Feed):
     def item_enclosures(self, item):
         """The lead photo's JPEG rendition, for readers and aggregators that show a picture."""
         figure = item.lead_figure
-        rendition = figure.fallback_rendition if figure and figure.image else None
+        rendition = figure.fallback_rendition if figure and figure.has_photo else None
         if rendition is None:
             return []
         url = self.request.build_absolute_uri(rendition.file.url)

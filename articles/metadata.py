@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from .links import link
-from .models import Figure
+from .models import REAL_PHOTO, Figure
 
 # Google asks for 16:9, 4:3 and 1:1 images of a news article, each at least 50,000 pixels.
 STRUCTURED_RATIOS = [(16, 9), (4, 3), (1, 1)]
@@ -47,12 +47,12 @@ def print_edition(article):
 
 def lead_figure(article):
     """The figure that shares and describes the article: its first one with a picture."""
-    return next((f for f in article.figures.all() if f.image), None)
+    return next((f for f in article.figures.all() if f.has_photo), None)
 
 
 def lead_figure_id(article_id):
     """lead_figure() as SQL, for queries that load only what it needs (views.RENDITIONS)."""
-    return Figure.objects.filter(article_id=article_id).exclude(image="").values("pk")[:1]
+    return Figure.objects.filter(REAL_PHOTO, article_id=article_id).values("pk")[:1]
 
 
 def _renditions(article):

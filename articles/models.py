@@ -15,6 +15,9 @@ from .images import EXTENSIONS, PhotoFormField, judged_photo, validate_photo
 from .links import link
 from .text import ascii_slug
 
+# Figures with a photo readers may see: a file, and not a stand-in (Figure.has_photo in SQL).
+REAL_PHOTO = Q(is_placeholder=False) & ~Q(image="")
+
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -88,11 +91,15 @@ class ArticleQuerySet(models.QuerySet):
         Only the lead figure and its renditions: loading every figure of twenty articles made
         hundreds of rows into objects for twenty thumbnails (bench/pages.py).
         """
-        lead = Figure.objects.order_by("position", "id")[:1].prefetch_related(
-            models.Prefetch(
-                "renditions",
-                queryset=Rendition.objects.filter(PICTURE_RENDITIONS),
-                to_attr="renditions_loaded",
+        lead = (
+            Figure.objects.filter(REAL_PHOTO)
+            .order_by("position", "id")[:1]
+            .prefetch_related(
+                models.Prefetch(
+                    "renditions",
+                    queryset=Rendition.objects.filter(PICTURE_RENDITIONS),
+                    to_attr="renditions_loaded",
+                )
             )
         )
         return self.select_related("column").prefetch_related(
@@ -248,7 +255,7 @@ class Article(models.Model):
     def lead_figure(self):
         figures = getattr(self, "listing_figures", None)
         if figures is None:
-            figures = list(self.figures.all())
+            figures = [f for f in self.figures.all() if f.has_photo]
         return figures[0] if figures else None
 
     def first_paragraph(self):
@@ -387,6 +394,14 @@ class Figure(models.Model):
             "自动生成的各尺寸版本（已去掉拍摄地点等信息）。"
         ),
     )
+    is_placeholder = models.BooleanField(
+        "占位图",
+        default=False,
+        help_text=(
+            "占位图不是真正的照片：读者只看到“图片待补”和图片说明，带占位图的文章不能发布。"
+            "上传真正的照片后自动取消勾选。"
+        ),
+    )
     width = models.PositiveIntegerField("宽度", null=True, blank=True, editable=False)
     height = models.PositiveIntegerField("高度", null=True, blank=True, editable=False)
     caption = models.TextField("图片说明", blank=True)
@@ -425,6 +440,11 @@ class Figure(models.Model):
     @property
     def alt(self):
         return self.alt_text or self.caption
+
+    @property
+    def has_photo(self):
+        """A real photo to show readers: not a missing file, not a stand-in."""
+        return bool(self.image) and not self.is_placeholder
 
     def loaded_renditions(self):
         """The renditions loaded with the figure, else from the database.

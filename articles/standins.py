@@ -4,8 +4,6 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
-STANDIN_CREDIT = "占位图：原版照片待上传"
-
 # One distinct palette per figure: sky, ground, buildings.
 PALETTES = [
     ((54, 94, 140), (196, 214, 230), (33, 52, 77)),

@@ -217,7 +217,13 @@ def render_article(request, article, *, preview):
     sections = list(article.sections.all())
     # The first picture a reader meets is fetched at once; the others load lazily.
     first_figure = next(
-        (item for block in blocks for kind, item in block["items"] if kind == "figure"), None
+        (
+            item
+            for block in blocks
+            for kind, item in block["items"]
+            if kind == "figure" and item.has_photo
+        ),
+        None,
     )
     share_figure, share_image = metadata.share_image(article)
     return render(

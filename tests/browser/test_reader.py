@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from articles.models import Figure, Rendition, Section
+from articles.models import Figure, Section
 
 from .conftest import DESKTOP, PHONE, screenshot, watch_console
 
@@ -26,12 +26,6 @@ ON_SCREEN = """(el) => {
     // A heading scrolled to the top edge sits a fraction of a pixel either side of it.
     return box.top > -1 && box.bottom <= window.innerHeight;
 }"""
-IMAGE = """(img) => ({
-    loaded: img.complete && img.naturalWidth > 0,
-    naturalWidth: img.naturalWidth,
-    shownWidth: img.getBoundingClientRect().width,
-    src: img.currentSrc,
-})"""
 
 
 def read_article(page, url, name):
@@ -43,18 +37,14 @@ def read_article(page, url, name):
         "byline": page.locator(".byline").inner_text(),
         "inside_screen": {},
     }
-    for selector in ["h1", ".byline", ".article h2", "figcaption"]:
+    for selector in ["h1", ".byline", ".article h2", "figcaption", ".figure__pending"]:
         for element in page.locator(selector).all():
             element.scroll_into_view_if_needed()
             seen["inside_screen"][element.inner_text()] = element.is_visible() and element.evaluate(
                 INSIDE_SCREEN
             )
-    images = []
-    for img in page.locator("figure img").all():
-        # Lazy images load once they come near the screen, as they do when a reader scrolls.
-        img.scroll_into_view_if_needed()
-        img.evaluate("(img) => img.decode().catch(() => null)")
-        images.append(img.evaluate(IMAGE))
+    images = page.locator("figure img").count()
+    pending = page.locator(".figure__pending").all_inner_texts()
     screenshot(page, f"article-{name}")
     toc = {}
     for link in page.locator(".toc a").all():
@@ -67,7 +57,14 @@ def read_article(page, url, name):
         except PlaywrightTimeout:
             arrived = False
         toc[link.inner_text()] = arrived and page.evaluate("location.hash") == target
-    return {"layout": layout, "seen": seen, "images": images, "toc": toc, "errors": errors}
+    return {
+        "layout": layout,
+        "seen": seen,
+        "images": images,
+        "pending": pending,
+        "toc": toc,
+        "errors": errors,
+    }
 
 
 @pytest.mark.parametrize("screen", SCREENS)
@@ -92,18 +89,10 @@ def test_first_article_reads_well_on_a_phone_and_a_laptop(
         assert any(text.startswith(caption) for text in texts), caption
     cut_off = [text for text, ok in seen["inside_screen"].items() if not ok]
     assert cut_off == [], "hidden or cut off by the screen edge"
-    images = result["images"]
-    assert len(images) == len(captions) == 6
-    assert [image["src"] for image in images if not image["loaded"]] == []
-    # Each picture comes from a rendition, the smallest that covers its width on this screen.
-    widths = sorted(
-        set(Rendition.objects.filter(spec__startswith="webp").values_list("width", flat=True))
-    )
-    scale = SCREENS[screen]["device_scale_factor"]
-    for image in images:
-        assert "/renditions/" in image["src"], image["src"]
-        needed = image["shownWidth"] * scale
-        enough = min((w for w in widths if w >= needed), default=widths[-1])
-        assert image["naturalWidth"] <= enough, (image["src"], needed)
+    # The page's photos are still stand-ins: each shows as a plain box over its caption, on
+    # screen, never as a fake photo. (test_photos.py checks real photos' renditions.)
+    assert len(captions) == 6
+    assert result["pending"] == ["图片待补"] * 6
+    assert result["images"] == 0
     assert result["toc"] == dict.fromkeys(headings, True), "a contents link that does not lead"
     assert result["errors"] == []
