@@ -25,11 +25,10 @@ from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from . import preview
 from .admin_import import PrintPageImportMixin
 from .checks import placeholder_count, publish_problems, text_warnings
 from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, Section
-from .preview import expires_at as preview_expires_at
-from .preview import preview_url
 from .revisions import compare, missing_image_files, restore_changes
 
 # django-admin-sortable2 2.3.1 names its inline templates after the Django version and ships
@@ -634,7 +633,15 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
                 raise PermissionDenied("只有编辑可以发布文章。")
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
+        was_public = change and Article.objects.published().filter(pk=obj.pk).exists()
         super().save_model(request, obj, form, change)
+        if was_public and not obj.is_public:
+            # Taken down (back to draft, or embargoed again): links shared before stop working.
+            revoked = preview.revoke_links(obj)
+            if revoked:
+                self.message_user(
+                    request, f"文章已撤下，它的 {revoked} 个分享预览链接已同时撤销。"
+                )
 
     @admin.display(description="状态", ordering="status")
     def status_label(self, obj):
@@ -737,6 +744,8 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
         for article in queryset.exclude(status=Article.Status.DRAFT):
             article.status = Article.Status.DRAFT
             article.save(update_fields=["status", "updated_at"])
+            # A preview link shared before must not show what is edited after the takedown.
+            preview.revoke_links(article)
             count += 1
         reversion.set_comment("撤下，退回草稿")
         self.message_user(request, f"已撤下 {count} 篇文章，退回草稿。", messages.SUCCESS)
@@ -757,18 +766,39 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
         return [compare_url, preview_link_url, *super().get_urls()]
 
     def preview_link_view(self, request, object_id):
-        """A fresh share-preview link for someone without an account (read-only, expiring)."""
+        """Share-preview links of one article: make one, see the live ones, revoke any."""
         article = get_object_or_404(Article, pk=object_id)
         # Whoever may change the article may show it; a reporter only their own drafts.
         if not self.has_change_permission(request, article):
             raise PermissionDenied
+        new_link = None
+        if request.method == "POST":
+            if "revoke" in request.POST:
+                revoked = preview.revoke_links(
+                    article, article.preview_links.filter(pk=request.POST.get("revoke") or 0)
+                )
+                self.message_user(
+                    request,
+                    "已撤销这个预览链接，打开它只会看到“链接已撤销”。"
+                    if revoked
+                    else "这个链接已经失效，不用再撤销。",
+                    messages.SUCCESS if revoked else messages.WARNING,
+                )
+                return redirect(request.path)
+            if "revoke_all" in request.POST:
+                revoked = preview.revoke_links(article)
+                self.message_user(request, f"已撤销 {revoked} 个预览链接。", messages.SUCCESS)
+                return redirect(request.path)
+            link, path = preview.create_link(article, request.user)
+            new_link = {"url": request.build_absolute_uri(path), "expires_at": link.expires_at}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
             "title": f"分享预览链接：{article.title}",
-            "link": request.build_absolute_uri(preview_url(article)),
-            "expires_at": preview_expires_at(),
+            "new_link": new_link,
+            "live_links": preview.live_links(article),
+            "hours": int(preview.max_age().total_seconds() // 3600),
             "is_public": article.is_public,
         }
         response = TemplateResponse(request, "admin/articles/article/preview_link.html", context)

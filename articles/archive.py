@@ -50,6 +50,8 @@ EXCLUDED = [
     "sessions",
     "axes",
     "articles.sitechange",
+    # Share-preview links are short-lived and tied to this site: not carried to another.
+    "articles.previewlink",
 ]
 
 

@@ -549,6 +549,34 @@ class Correction(models.Model):
         return self.note[:40]
 
 
+class PreviewLink(models.Model):
+    """A share-preview link to one article (articles/preview.py): the digest of its token only."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="preview_links"
+    )
+    digest = models.CharField("链接摘要", max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="生成人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("生成时间")
+    expires_at = models.DateTimeField("有效至")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "分享预览链接"
+        verbose_name_plural = "分享预览链接"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"《{self.article}》的预览链接（{self.created_at:%Y-%m-%d %H:%M}）"
+
+
 class SiteChange(models.Model):
     """One row: when the site's content last changed (any article, section, author, column...).
 

@@ -185,11 +185,15 @@ def preview_article(request, token):
     indexed. Keep any cache middleware or decorator off this path.
     """
     try:
-        article = load_article_page(preview_links.article_id(token))
+        article = load_article_page(preview_links.find_link(token).article_id)
         if article is None:
             raise Http404("没有找到这篇文章。")
     except preview_links.PreviewLinkExpired:
         response = preview_refused(request, 403, "这个预览链接已经过期")
+    except preview_links.PreviewLinkRevoked:
+        response = preview_refused(
+            request, 410, "这个预览链接已被撤销", "编辑已经收回了这个链接（或文章已经撤下）。"
+        )
     except preview_links.PreviewLinkInvalid:
         response = preview_refused(request, 404, "这个预览链接无效")
     else:
@@ -202,12 +206,12 @@ def preview_article(request, token):
     return response
 
 
-def preview_refused(request, status, title):
+def preview_refused(request, status, title, detail=""):
     hours = int(preview_links.max_age().total_seconds() // 3600)
     return render(
         request,
         "articles/preview_invalid.html",
-        {"title": title, "hours": hours},
+        {"title": title, "detail": detail, "hours": hours},
         status=status,
     )
 

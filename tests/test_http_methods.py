@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from articles.preview import preview_url
+from articles.preview import create_link
 
 from .factories import make_article, make_author, make_column
 
@@ -29,7 +29,7 @@ def public_urls():
         "article": article.get_absolute_url(),
         "article without slug": f"/articles/{article.pk}/",
         "missing article": "/articles/999999/nothing/",
-        "share preview": preview_url(draft),
+        "share preview": create_link(draft)[1],
         "column": column.get_absolute_url(),
         "author": author.get_absolute_url(),
         "search": "/search/?q=钱塘",

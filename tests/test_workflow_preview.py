@@ -1,18 +1,16 @@
 """Share-preview links and corrections after publication, through the admin and public pages."""
 
 import datetime as dt
-import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import preview
-from articles.models import Article
+from articles.models import Article, PreviewLink
+from articles.preview import create_link
 
 from .admin_forms import add_inline_rows, form_data
 from .factories import make_article, make_editor, make_reporter
@@ -25,10 +23,15 @@ def soup(response):
 
 
 def share_link(client, article):
-    """Follow the editor's path: change page -> 分享预览链接 -> the link in the box."""
+    """Follow the editor's path: change page -> 分享预览链接 -> 生成新的预览链接 -> the link."""
     change = soup(client.get(reverse("admin:articles_article_change", args=[article.pk])))
-    page = soup(client.get(change.find("a", string="分享预览链接")["href"]))
+    url = change.find("a", string="分享预览链接")["href"]
+    page = soup(client.post(url, {"create": "生成新的预览链接"}))
     return page.find("input", id="preview-link")["value"]
+
+
+def link_page(article):
+    return reverse("admin:articles_article_preview_link", args=[article.pk])
 
 
 def assert_never_cached_and_not_indexed(response):
@@ -62,62 +65,149 @@ def test_the_link_page_says_when_it_expires(client, time_machine):
     )
     article = make_article(published=False)
     client.force_login(make_editor())
-    url = reverse("admin:articles_article_preview_link", args=[article.pk])
-    text = soup(client.get(url)).get_text()
-    assert "2027年3月3日 23:30" in text
+    text = soup(client.post(link_page(article), {"create": "1"})).get_text()
+    assert "有效至 2027年3月3日 23:30" in text
 
 
-def test_an_expired_link_gets_a_clear_403_page(client):
+def test_opening_the_link_page_makes_no_link(client):
     article = make_article(published=False)
+    client.force_login(make_editor())
+    page = soup(client.get(link_page(article)))
+    assert page.find("input", id="preview-link") is None
+    assert "现在没有有效的预览链接" in page.get_text()
+    assert not PreviewLink.objects.exists()
 
-    class SignedTwoDaysAndAnHourAgo(signing.TimestampSigner):
-        def timestamp(self):
-            return signing.b62_encode(int(time.time()) - (48 * 3600 + 3600))
 
-    token = SignedTwoDaysAndAnHourAgo(salt=preview.SALT).sign(str(article.pk))
-    response = client.get(reverse("articles:preview", kwargs={"token": token}))
+def test_only_a_digest_of_the_link_is_stored(client):
+    article = make_article(published=False)
+    client.force_login(make_editor())
+    token = share_link(client, article).rstrip("/").rsplit("/", 1)[-1]
+    link = PreviewLink.objects.get()
+    assert token not in link.digest and len(token) >= 32
+    assert link.created_by.username == "desk-editor"
+
+
+def test_an_expired_link_gets_a_clear_403_page(client, time_machine):
+    article = make_article(published=False)
+    client.force_login(make_editor())
+    link = share_link(client, article)
+    client.logout()
+    time_machine.move_to(timezone.now() + timedelta(hours=48, minutes=1))
+    response = client.get(link)
     assert response.status_code == 403
     assert "预览链接已经过期" in soup(response).find("h1").get_text()
     assert_never_cached_and_not_indexed(response)
 
 
 @pytest.mark.parametrize(
-    "make_token",
+    "alter",
     [
-        lambda pk: preview.make_token(pk)[:-2] + "xx",  # signature altered
-        lambda pk: preview.make_token(pk).replace(f"{pk}:", f"{pk + 1}:", 1),  # other id
-        lambda pk: signing.TimestampSigner(salt="another.salt").sign(str(pk)),
-        lambda pk: "not-a-token",
+        lambda token: token[:-2] + ("xx" if not token.endswith("xx") else "yy"),
+        lambda token: token + "a",
+        lambda token: "not-a-token",
+        lambda token: "a" * 200,
     ],
-    ids=["altered-signature", "other-article-id", "wrong-salt", "garbage"],
+    ids=["altered", "lengthened", "garbage", "huge"],
 )
-def test_a_tampered_link_gets_a_clear_404_page(client, make_token):
+def test_a_tampered_link_gets_a_clear_404_page(client, alter):
     article = make_article(published=False)
-    response = client.get(reverse("articles:preview", kwargs={"token": make_token(article.pk)}))
+    _link, path = create_link(article)
+    token = path.rstrip("/").rsplit("/", 1)[-1]
+    response = client.get(reverse("articles:preview", kwargs={"token": alter(token)}))
     assert response.status_code == 404
     assert "预览链接无效" in soup(response).find("h1").get_text()
 
 
+def test_a_link_dated_in_the_future_is_refused(client):
+    article = make_article(published=False)
+    link, path = create_link(article)
+    PreviewLink.objects.filter(pk=link.pk).update(
+        created_at=timezone.now() + timedelta(hours=1),
+        expires_at=timezone.now() + timedelta(hours=49),
+    )
+    assert client.get(path).status_code == 404
+
+
 def test_a_link_to_a_deleted_article_is_a_404(client):
     article = make_article(published=False)
-    url = reverse("articles:preview", kwargs={"token": preview.make_token(article.pk)})
+    _link, path = create_link(article)
     article.delete()
-    assert client.get(url).status_code == 404
+    assert client.get(path).status_code == 404
 
 
 def test_a_link_to_an_article_published_since_goes_to_the_real_page(client):
-    article = make_article("已上线")
-    url = reverse("articles:preview", kwargs={"token": preview.make_token(article.pk)})
-    response = client.get(url)
+    article = make_article("已上线", published=False)
+    _link, path = create_link(article)
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
+    response = client.get(path)
     assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
 
 
 def test_a_scheduled_article_previews_with_its_time(client):
     when = timezone.now() + timedelta(days=2)
     article = make_article("后天见报", published_at=when)
-    url = reverse("articles:preview", kwargs={"token": preview.make_token(article.pk)})
-    banner = soup(client.get(url)).select_one(".preview-banner").get_text()
+    _link, path = create_link(article)
+    banner = soup(client.get(path)).select_one(".preview-banner").get_text()
     assert "定于" in banner and "读者现在看不到" in banner
+
+
+def test_an_editor_revokes_one_link_and_the_other_still_works(client):
+    article = make_article("两位受访者", published=False)
+    client.force_login(make_editor())
+    first, second = share_link(client, article), share_link(client, article)
+    page = soup(client.get(link_page(article)))
+    buttons = page.select("#live-preview-links button[name=revoke]")
+    assert len(buttons) == 2
+    oldest = buttons[-1]["value"]  # newest first
+    response = client.post(link_page(article), {"revoke": oldest}, follow=True)
+    assert "已撤销这个预览链接" in soup(response).get_text()
+    client.logout()
+    response = client.get(first)
+    assert response.status_code == 410
+    assert "预览链接已被撤销" in soup(response).find("h1").get_text()
+    assert "两位受访者" not in response.content.decode()
+    assert client.get(second).status_code == 200
+
+
+def test_taking_an_article_down_revokes_its_links_and_later_edits_never_show(client):
+    article = make_article("发布后撤下", sections=[("", "撤下前的文字。")], published=False)
+    editor = make_editor()
+    client.force_login(editor)
+    link = share_link(client, article)
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert client.get(link).status_code == 302  # public: the link leads to the page
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish", "_selected_action": [article.pk]},
+    )
+    assert response.status_code == 302
+    section = article.sections.get()
+    section.body = "撤下后改写的文字。"
+    section.save()
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "撤下后改写的文字" not in response.content.decode()
+
+
+def test_moving_a_public_article_back_to_draft_in_the_form_revokes_its_links(client):
+    article = make_article("改回草稿", published=False)
+    client.force_login(make_editor())
+    link = share_link(client, article)
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=5)
+    )
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client, url)
+    data["status"] = "draft"
+    response = client.post(url, data, follow=True)
+    assert "1 个分享预览链接已同时撤销" in soup(response).get_text()
+    client.logout()
+    assert client.get(link).status_code == 410
 
 
 def test_a_reporter_shares_their_own_draft_but_not_a_colleagues(client):
@@ -128,6 +218,8 @@ def test_a_reporter_shares_their_own_draft_but_not_a_colleagues(client):
     assert share_link(client, mine)
     url = reverse("admin:articles_article_preview_link", args=[theirs.pk])
     assert client.get(url).status_code == 403
+    assert client.post(url, {"create": "1"}).status_code == 403
+    assert not PreviewLink.objects.filter(article=theirs).exists()
     change = soup(client.get(reverse("admin:articles_article_change", args=[theirs.pk])))
     assert change.find("a", string="分享预览链接") is None
 

@@ -65,6 +65,7 @@ def make_link_then_read_it_on_a_phone(page, base_url, change_path):
     log_in(page, base_url, "first")
     page.goto(base_url + change_path)
     page.get_by_role("link", name="分享预览链接").click()
+    page.get_by_role("button", name="生成新的预览链接").click()
     link = page.input_value("#preview-link")
 
     reader_context = page.context.browser.new_context(locale="zh-CN", **PHONE)
@@ -80,6 +81,14 @@ def make_link_then_read_it_on_a_phone(page, base_url, change_path):
         "robots": reader.locator("meta[name=robots]").get_attribute("content"),
         "forms": reader.locator("form[method=post]").count(),
     }
+    # The editor takes the link back; the reader's next visit is refused (the browser logs
+    # that 410 as a failed load, which is what should happen: errors are those seen before).
+    errors = list(errors)
+    page.get_by_role("button", name="撤销").first.click()
+    page.locator(".messagelist .success").wait_for()
+    seen["live_after_revoking"] = page.locator("#live-preview-links").count()
+    again = reader.goto(link)
+    seen["after_revoking"] = (again.status, reader.locator("h1").inner_text())
     reader_context.close()
     return seen, errors
 
@@ -99,5 +108,7 @@ def test_a_share_preview_link_opens_the_draft_for_a_reader_without_an_account(
     assert "no-store" in seen["cache_control"]
     assert seen["robots"].startswith("noindex")
     assert seen["forms"] == 0
+    assert seen["live_after_revoking"] == 0
+    assert seen["after_revoking"] == (410, "这个预览链接已被撤销")
     assert errors == []
     assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
