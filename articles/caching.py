@@ -117,8 +117,9 @@ def _state_queryset(pk, now):
     )
 
 
-# Compiled by the ORM once per database (articles/compiled.py): compiling it cost most of a
-# cache hit. It is still read from the database on every request, so every server agrees.
+# Compiled by the ORM once per database connection (articles/compiled.py): compiling it cost
+# most of a cache hit. It is still read from the database on every request, so every server
+# agrees.
 STATE = CompiledQuery(_state_queryset, pk=int, now=datetime)
 
 
