@@ -303,8 +303,9 @@ SITE_DESCRIPTION = "把报纸版面上的深度报道，原样带到网上。"
 # How long a "share preview" link to an unpublished article works (articles/preview.py).
 PREVIEW_LINK_HOURS = int(os.environ.get("PREVIEW_LINK_HOURS", "48"))
 
-# Logs go to stdout, one JSON object a line in production (for the log collector), plain
-# text when debugging at a terminal.
+# Logs go to stderr, one JSON object a line in production (for the log collector), plain
+# text when debugging at a terminal. Never stdout: that is a command's output (e.g.
+# `import_print_page --json | jq`), and a start-up log line there broke it.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
 LOGGING = {
     "version": 1,
@@ -316,7 +317,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": "json" if LOG_FORMAT == "json" else "text",
         }
     },

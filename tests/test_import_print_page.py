@@ -18,6 +18,7 @@ from articles.printpage import parse
 
 from .admin_forms import form_data, publish_fields
 from .factories import jpeg_upload, make_reporter, make_staff
+from .prod import manage, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,16 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_created(tmp_path
     with pytest.raises(CommandError, match=message):
         run(bad)
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("debug", ["1", None], ids=["debug", "production"])
+def test_json_goes_alone_to_stdout_and_logs_to_stderr(tmp_path, debug):
+    # `… --json | jq` must work: a start-up log line on stdout broke it.
+    env = production_env(tmp_path, DJANGO_DEBUG=debug, DJANGO_LOG_LEVEL="DEBUG")
+    result = manage(env, "import_print_page", str(SEED), "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["title"].startswith("杭州钱塘智慧城")
+    assert "AXES" in result.stderr  # the log line is still written, where logs go
 
 
 def test_missing_file_and_json_without_dry_run_are_refused():
