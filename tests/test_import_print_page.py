@@ -92,6 +92,13 @@ def test_import_creates_a_draft_with_figures_waiting_for_photos(tmp_path):
     assert article.photo_credit == "摄影：陈晨"
 
 
+def test_a_utf16_export_without_bom_is_imported(tmp_path):
+    export = tmp_path / "page.txt"
+    export.write_bytes(MARATHON.read_text(encoding="utf-8").encode("utf-16-le"))
+    run(export)
+    assert Article.objects.get().title == "钱塘江畔跑出城市新活力"
+
+
 def test_publication_time_is_read_in_the_desks_time_zone():
     run(MARATHON, "--published-at", "2026-06-20 08:00")
     article = Article.objects.get()
