@@ -74,17 +74,18 @@ class PrintPage:
 # Bytes to text
 
 
-def decode(data, *, limit=MAX_BYTES):
+def decode(data, *, limit=MAX_BYTES, size=None):
     """Uploaded bytes as text: UTF-8 (with or without BOM), UTF-16 (with or without BOM), or
     GB18030/GBK.
 
+    size is the length of the whole input when data is only its start (callers read one byte
+    past the limit, not all of a 5 MB file), so that a refusal names the real size.
     Raises PrintPageError with a message staff can act on for empty, oversized, binary or
     undecodable input.
     """
-    if len(data) > limit:
-        raise PrintPageError(
-            f"文件太大：{_size(len(data))}，上限是 {_size(limit)}。请只导入一个版面的文字。"
-        )
+    size = len(data) if size is None else max(size, len(data))
+    if size > limit:
+        raise PrintPageError(too_big(size, limit))
     if not data.strip():
         raise PrintPageError("文件是空的：没有任何文字。")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -107,6 +108,28 @@ def decode(data, *, limit=MAX_BYTES):
     if _CONTROL.search(text):
         raise PrintPageError("这不是文本文件（含有控制字符），请导出为纯文本（.txt）后再导入。")
     return normalize(text)
+
+
+def too_big(size, limit=MAX_BYTES, *, at_least=False):
+    """The refusal of a file of size bytes (at_least: more were not counted), with the limit."""
+    shown, most = _sizes(size, limit)
+    if at_least:
+        shown = "超过 " + shown
+    return f"文件太大：{shown}，上限是 {most}。请只导入一个版面的文字。"
+
+
+def pasted_too_big(size, limit=MAX_BYTES):
+    """The refusal of pasted text of size bytes (in UTF-8), with the limit."""
+    shown, most = _sizes(size, limit)
+    return f"粘贴的文字太长：{shown}，上限是 {most}。请只导入一个版面的文字。"
+
+
+def _sizes(size, limit):
+    shown, most = f"{size / 1_000_000:.1f} MB", _size(limit)
+    if round(size / 1_000_000, 1) <= limit / 1_000_000:
+        # "1.0 MB, the limit is 1 MB" would read as a mistake: bytes tell the two apart.
+        shown, most = f"{size:,} 字节", f"{limit:,} 字节"
+    return shown, most
 
 
 def _try(data, encoding):

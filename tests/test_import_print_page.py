@@ -2,6 +2,8 @@
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,6 +137,30 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_created(tmp_path
     with pytest.raises(CommandError, match=message):
         run(bad)
     assert not Article.objects.exists()
+
+
+def test_a_file_too_big_is_refused_with_its_real_size(tmp_path):
+    # The command reads one byte past the limit; the size it reports is the file's own.
+    big = tmp_path / "big.txt"
+    for size, shown in ((5_000_000, "5.0 MB，上限是 1 MB"), (1_000_001, "1,000,001 字节")):
+        big.write_bytes(b"a" * size)
+        with pytest.raises(CommandError, match=f"文件太大：{shown}"):
+            run(big)
+    assert not Article.objects.exists()
+
+
+def test_a_page_too_big_on_standard_input_is_refused_with_its_real_size(tmp_path):
+    env = production_env(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_print_page", "-", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        input=b"a" * 5_000_000,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "文件太大：5.0 MB，上限是 1 MB" in result.stderr.decode()
 
 
 @pytest.mark.parametrize("debug", ["1", None], ids=["debug", "production"])

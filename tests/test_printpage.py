@@ -348,9 +348,11 @@ def test_binary_file_is_refused():
         decode(png)
 
 
-def test_file_over_the_limit_is_refused_and_names_the_limit():
-    with pytest.raises(PrintPageError, match="1 MB"):
+def test_file_over_the_limit_is_refused_and_names_its_size_and_the_limit():
+    with pytest.raises(PrintPageError, match="文件太大：1,000,002 字节，上限是 1,000,000 字节"):
         decode("字".encode() * (MAX_BYTES // 3 + 1))
+    with pytest.raises(PrintPageError, match="文件太大：5.2 MB，上限是 1 MB"):
+        decode(b"a" * (MAX_BYTES + 1), size=5_242_880)
     assert decode("字".encode() * 10, limit=30) == "字" * 10
 
 
