@@ -87,12 +87,12 @@ def gunicorn(env, tmp_path, name="app"):
         log.close()
 
 
-def request(port, path, method="GET", headers=None, host="news.example.com", https=True):
+def request(port, path, method="GET", headers=None, host="news.example.com", https=True, body=None):
     """One HTTP request to a server on this machine, as nginx would forward it."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     sent = {"Host": host, **({"X-Forwarded-Proto": "https"} if https else {})}
     sent.update(headers or {})
-    connection.request(method, path, headers=sent)
+    connection.request(method, path, body=body, headers=sent)
     response = connection.getresponse()
     body = response.read()
     connection.close()

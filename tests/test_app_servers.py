@@ -80,6 +80,33 @@ def test_a_missing_page_is_the_site_404_not_a_debug_page(server):
     assert "URLconf" not in text
 
 
+def test_a_form_with_too_many_fields_gets_the_chinese_page_with_the_security_headers(server):
+    # Django's own answer is an English "Bad Request (400)"; staff meet this one in the admin.
+    response, _ = request(server, "/admin/login/")
+    token = next(
+        c.split(";")[0].split("=", 1)[1]
+        for c in response.headers.get_all("Set-Cookie")
+        if c.startswith("csrftoken=")
+    )
+    body = "&".join([f"csrfmiddlewaretoken={token}", *(f"f{n}=x" for n in range(1200))])
+    response, page = request(
+        server,
+        "/admin/login/",
+        method="POST",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={token}",
+            "Origin": "https://news.example.com",
+        },
+    )
+    assert response.status == 400
+    text = BeautifulSoup(page, "html.parser").get_text(" ", strip=True)
+    assert "一次提交的项目太多" in text and "Bad Request" not in text
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in response.headers
+
+
 def test_admin_login_cookies_are_secure_and_never_cached(server):
     response, body = request(server, "/admin/login/")
     assert response.status == 200
