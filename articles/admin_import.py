@@ -104,6 +104,8 @@ class PrintPageImportMixin:
             "page": page,
             "blocks": preview_blocks(page) if page else None,
             "has_view_permission": self.has_view_permission(request),
+            # The page measures the pasted text before sending it (admin-import.js).
+            "max_bytes": MAX_BYTES,
         }
         return TemplateResponse(request, self.import_template, context, status=status)
 
