@@ -98,7 +98,21 @@ def test_admin_path_is_configurable(tmp_path):
     assert printed(result) == "/desk-7f3a/", result.stderr
 
 
-def test_the_suite_runs_on_the_database_database_url_names():
-    # `make test-postgres` sets DATABASE_URL; the whole suite then really runs on PostgreSQL.
-    expected = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
-    assert connection.vendor == expected
+# Each pass of `make test` names the database it is for, as a literal (Makefile), so a
+# PostgreSQL pass that silently ran on SQLite (DATABASE_URL lost on the way) fails. Run by
+# hand, the suite is on PostgreSQL when DATABASE_URL is set.
+SUITE_DATABASE = os.environ.get("QIANTANG_TEST_DATABASE") or (
+    "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+)
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_its_pass_is_for():
+    # The database server says what it is, not the settings' reading of the environment.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT 'SQLite ' || sqlite_version()")
+        else:
+            cursor.execute("SELECT version()")
+        server = cursor.fetchone()[0]
+    assert server.startswith({"postgresql": "PostgreSQL ", "sqlite": "SQLite 3."}[SUITE_DATABASE])
