@@ -340,16 +340,28 @@ def test_model_validation_refuses_to_publish_figures_without_photos():
     assert "第 6 张图片还没有上传图片文件。" in messages
 
 
-def test_model_validation_lets_it_publish_once_each_figure_has_a_photo_or_is_removed():
+def test_model_validation_lets_it_publish_once_each_figure_has_a_photo_or_is_removed(client):
     article = imported_draft()
     figures = list(article.figures.all())
     for figure in figures[:3]:
         figure.image.save("photo.jpg", jpeg_upload(), save=True)
-    for figure in figures[3:]:
-        figure.delete()
     article.status = Article.Status.PUBLISHED
     article.published_at = timezone.now()
-    article.full_clean()
+    with pytest.raises(ValidationError) as error:  # three still wait for their photos
+        article.full_clean()
+    assert "第 4 张图片还没有上传图片文件。" in error.value.message_dict["status"]
+    for figure in figures[3:]:
+        figure.delete()
+    try:
+        article.full_clean()
+    except ValidationError as refused:
+        pytest.fail(f"publishing was refused: {refused.messages}")
+    article.save()
+    assert list(Article.objects.published()) == [article]
+    page = soup(client.get(article.get_absolute_url()))
+    assert [f.figcaption.find(string=True).strip() for f in page.select("article figure")] == [
+        f.caption for f in figures[:3]
+    ]
 
 
 def test_change_page_and_list_say_the_photos_are_missing(client, editor):
