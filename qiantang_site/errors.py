@@ -1,19 +1,33 @@
-"""Error pages Django would otherwise write in English: a request the site could not read.
+"""Error pages Django would otherwise write in English or as a 500.
 
-Django turns a body over DATA_UPLOAD_MAX_MEMORY_SIZE, more fields than
+A request the site could not read: Django turns a body over DATA_UPLOAD_MAX_MEMORY_SIZE, more fields than
 DATA_UPLOAD_MAX_NUMBER_FIELDS (or files than DATA_UPLOAD_MAX_NUMBER_FILES), an unknown host and
 other malformed requests into a 400, answered by handler400 (qiantang_site/urls.py). Staff meet
 these in the admin (a whole newspaper pasted into the print import, a thousand articles ticked
 for one action), so the page says in Chinese what happened, that nothing was saved, and what to
 do instead. It is rendered without the request's context: for an unknown host even reading the
 host raises again.
+
+The database unreachable: a 503 page saying so (and Retry-After), not the 500 "server error"
+page, for any view that needed it. Stored article pages are still answered meanwhile
+(articles/caching.py).
 """
+
+import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger("qiantang_site.errors")
+
+# When a reader may try again: long enough for a database restart.
+RETRY_AFTER_SECONDS = 30
 
 BACK = "按浏览器的“后退”键可以回到刚才的页面，填写的内容一般还在。"
 
@@ -100,3 +114,33 @@ def bad_request(request, exception):
     }
     body = loader.get_template("400.html", using="django").render(context)
     return HttpResponse(body, status=status)
+
+
+def database_unavailable(request):
+    """The 503 page for a request that needed the unreachable database."""
+    response = render(request, "503.html", status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # A proxy or CDN keeping this would go on answering it after the database is back.
+    add_never_cache_headers(response)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers a view that could not reach the database with the 503 page instead of a 500.
+
+    OperationalError and InterfaceError are what Django raises when it cannot connect, or the
+    connection breaks; a query the database refuses (ProgrammingError, IntegrityError) is a
+    bug and stays a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable", extra={"path": request.path, "error": str(exception)})
+        return database_unavailable(request)

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # A stored public article page is answered here, with every header above and none of
     # the session and login machinery below (articles/caching.py).
     "articles.caching.ArticlePageCacheMiddleware",
+    # A view that cannot reach the database answers 503 in Chinese, not 500 (errors.py).
+    "qiantang_site.errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",

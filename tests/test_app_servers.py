@@ -6,13 +6,14 @@ environment (tests/prod.py): the same settings module, only the environment diff
 
 import json
 import re
+import time
 from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
 
 from .prod import manage, production_env
-from .servers import RedisServer, gunicorn, prepare_site, request
+from .servers import PostgresServer, RedisServer, gunicorn, prepare_site, request, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -235,13 +236,100 @@ def test_pages_are_still_served_when_redis_goes_away_and_health_says_so(site, tm
             assert json.loads(body)["checks"] == {"database": "ok", "cache": "failing"}
             redis.start()
             # The cache is left alone for a few seconds after a failure, then used again.
-            from .servers import wait_until
-
             wait_until(
                 lambda: request(port, "/healthz", https=False, host="127.0.0.1")[0].status == 200,
                 seconds=20,
                 what="health after Redis came back",
             )
+    finally:
+        redis.stop()
+
+
+NEW_ARTICLE = """
+from datetime import timedelta
+from django.utils import timezone
+from articles.models import Article, Section
+a = Article.objects.create(
+    title={title!r}, status=Article.Status.PUBLISHED,
+    published_at=timezone.now() - timedelta(hours=1),
+)
+Section.objects.create(article=a, position=1, heading="", body="正文一段。")
+print(a.get_absolute_url())
+"""
+WITHDRAW = """
+from articles.models import Article
+a = Article.objects.get(title={title!r})
+a.status = Article.Status.DRAFT
+a.save()
+"""
+
+
+def shell(env, code):
+    result = manage(env, "shell", "--no-imports", "-c", code)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.fixture
+def postgres():
+    server = PostgresServer().create()
+    yield server
+    server.remove()
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_stored_article_pages_are_served_stale_while_the_database_is_down(tmp_path, postgres):
+    redis = RedisServer(tmp_path / "redis").start()
+    env = production_env(tmp_path, DATABASE_URL=postgres.url, CACHE_URL=redis.url)
+    try:
+        prepare_site(env)
+        read = shell(env, NEW_ARTICLE.format(title="读过又撤下的文章"))
+        unread = shell(env, NEW_ARTICLE.format(title="没人读过的文章"))
+        with gunicorn(env, tmp_path) as port:
+            path = first_article_path(port)
+            fresh, fresh_body = request(port, path)
+            assert fresh.status == 200 and fresh.headers["Warning"] is None
+            fresh_gzip, gzip_body = request(port, path, headers={"Accept-Encoding": "gzip"})
+            assert fresh_gzip.headers["Content-Encoding"] == "gzip"
+            assert request(port, read)[0].status == 200
+            shell(env, WITHDRAW.format(title="读过又撤下的文章"))  # an editor takes it down
+            stopped = time.monotonic()
+            postgres.stop()
+
+            stale, stale_body = request(port, path)
+            assert stale.status == 200
+            assert stale_body == fresh_body  # the very page stored before the database went
+            assert stale.headers["Warning"] == '110 - "Response is Stale"'
+            assert 0 <= int(stale.headers["Age"]) <= time.monotonic() - stopped + 60
+            assert stale.headers["ETag"] == fresh.headers["ETag"]
+            assert "Strict-Transport-Security" in stale.headers
+            stale_gzip, stale_gzip_body = request(port, path, headers={"Accept-Encoding": "gzip"})
+            assert stale_gzip.status == 200 and stale_gzip_body == gzip_body
+            again, _ = request(port, path, headers={"If-None-Match": fresh.headers["ETag"]})
+            assert again.status == 304
+
+            # Nothing stored, or taken down before the database went: a 503 in Chinese.
+            for page in (unread, read, "/"):
+                response, body = request(port, page)
+                assert response.status == 503, page
+                assert "暂时无法显示" in BeautifulSoup(body, "html.parser").get_text(), page
+                assert response.headers["Retry-After"]
+                assert "no-store" in response.headers["Cache-Control"]
+            response, body = request(port, "/healthz", https=False, host="127.0.0.1")
+            assert response.status == 503
+            assert json.loads(body)["checks"] == {"database": "failing", "cache": "ok"}
+
+            postgres.start()
+            wait_until(
+                lambda: request(port, "/healthz", https=False, host="127.0.0.1")[0].status == 200,
+                seconds=20,
+                what="health after PostgreSQL came back",
+            )
+            back, back_body = request(port, path)
+            assert back.status == 200 and back.headers["Warning"] is None
+            assert back_body == fresh_body
+            assert request(port, unread)[0].status == 200
     finally:
         redis.stop()
 
