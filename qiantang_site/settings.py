@@ -158,6 +158,13 @@ if os.environ.get("DATABASE_URL", "").strip():
     DATABASES = {
         "default": dj_database_url.config(conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # A server that cannot be reached (not one that is stopped: that refuses at once) would
+        # hold each request until the system gives up connecting, minutes, past gunicorn's
+        # timeout; stored article pages could not be answered meanwhile (articles/caching.py).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 3)
+        )
 else:
     DATABASES = {
         "default": {

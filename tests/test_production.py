@@ -80,6 +80,16 @@ def test_database_url_selects_postgresql_through_psycopg_3(tmp_path):
     )
 
 
+def test_postgresql_connections_give_up_after_three_seconds(tmp_path):
+    # An unreachable database must not hold a request past gunicorn's timeout: stored pages
+    # are answered once the connection fails.
+    env = production_env(tmp_path, DATABASE_URL="postgres://u:p@db.internal:5433/news")
+    code = "from django.db import connection as c; print(c.settings_dict['OPTIONS'])"
+    assert printed(shell(env, code)) == "{'connect_timeout': 3}"
+    env["DJANGO_DB_CONNECT_TIMEOUT"] = "10"
+    assert printed(shell(env, code)) == "{'connect_timeout': 10}"
+
+
 def test_cache_url_selects_djangos_redis_backend(tmp_path):
     env = production_env(tmp_path, CACHE_URL="redis://cache.internal:6379/2")
     code = (
