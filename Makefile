@@ -82,11 +82,11 @@ test: test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.stamp-test
 	.ci/install-browser
-	.ci/with-redis $(VENV)/bin/pytest $(PYTEST_ARGS)
+	QIANTANG_TEST_DATABASE=sqlite .ci/with-redis $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.stamp-test
 	.ci/install-browser
-	QIANTANG_TEST_CLOCK=$(GUARD_CLOCK) \
+	QIANTANG_TEST_DATABASE=postgresql QIANTANG_TEST_CLOCK=$(GUARD_CLOCK) \
 	  .ci/with-redis --cache .ci/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Load tests need wrk and nginx (Debian) and Chromium for the page weight; all on 127.0.0.1.

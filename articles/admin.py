@@ -639,9 +639,7 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
             # Taken down (back to draft, or embargoed again): links shared before stop working.
             revoked = preview.revoke_links(obj)
             if revoked:
-                self.message_user(
-                    request, f"文章已撤下，它的 {revoked} 个分享预览链接已同时撤销。"
-                )
+                self.message_user(request, f"文章已撤下，它的 {revoked} 个分享预览链接已同时撤销。")
 
     @admin.display(description="状态", ordering="status")
     def status_label(self, obj):

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 
 from .build import AlreadyImported, import_print_page
 from .models import Column
-from .printpage import MAX_BYTES, PrintPageError, decode, parse
+from .printpage import MAX_BYTES, PrintPageError, decode, parse, pasted_too_big
 
 
 class PrintPageImportForm(forms.Form):
@@ -28,7 +28,7 @@ class PrintPageImportForm(forms.Form):
     file = forms.FileField(
         label="或者上传文本文件",
         required=False,
-        help_text="UTF-8 或 GB18030（GBK）编码的 .txt 文件，不超过 1 MB。上传后以文件内容为准。",
+        help_text="UTF-8、UTF-16 或 GB18030（GBK）编码的 .txt 文件，不超过 1 MB。上传后以文件内容为准。",
     )
     column = forms.ModelChoiceField(
         Column.objects.all(),
@@ -42,12 +42,8 @@ class PrintPageImportForm(forms.Form):
         cleaned_data = super().clean()
         upload = cleaned_data.get("file")
         if upload:
-            if upload.size > MAX_BYTES:
-                raise forms.ValidationError(
-                    f"文件太大：{upload.size / 1_000_000:.1f} MB，上限是 1 MB。请只导入一个版面的文字。"
-                )
             try:
-                text = decode(upload.read(MAX_BYTES + 1))
+                text = decode(upload.read(MAX_BYTES + 1), size=upload.size)
             except PrintPageError as error:
                 raise forms.ValidationError(str(error)) from error
             # The text read from the file replaces the box, so the next step (and the editor)
@@ -57,8 +53,9 @@ class PrintPageImportForm(forms.Form):
             text = cleaned_data.get("text") or ""
             if not text.strip():
                 raise forms.ValidationError("请粘贴版面文字，或者选择一个文本文件上传。")
-            if len(text.encode("utf-8")) > MAX_BYTES:
-                raise forms.ValidationError("粘贴的文字超过 1 MB：请只导入一个版面的文字。")
+            size = len(text.encode("utf-8"))
+            if size > MAX_BYTES:
+                raise forms.ValidationError(pasted_too_big(size))
         try:
             self.page = parse(cleaned_data["text"])
         except PrintPageError as error:
@@ -107,6 +104,8 @@ class PrintPageImportMixin:
             "page": page,
             "blocks": preview_blocks(page) if page else None,
             "has_view_permission": self.has_view_permission(request),
+            # The page measures the pasted text before sending it (admin-import.js).
+            "max_bytes": MAX_BYTES,
         }
         return TemplateResponse(request, self.import_template, context, status=status)
 

@@ -13,18 +13,23 @@
 - Never public, never kept: anything for a request that carries a session cookie (staff see
   previews, edit links, their own name), drafts and scheduled pieces (the view marks them
   never_cache), admin pages, and any page asked for with a query string (signed share links).
+- The database unreachable: the key cannot be read, so the last page stored for the article
+  (kept a day beside the keyed one, and dropped when the article is taken down) is answered,
+  marked stale (Age, Warning: 110); with none, a 503 page in Chinese, never a 500.
 """
 
 import gzip
 import hashlib
+import logging
 import threading
+import time
 from datetime import datetime
 from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -40,10 +45,21 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from qiantang_site.errors import database_unavailable
+
 from .compiled import CompiledQuery
+
+logger = logging.getLogger(__name__)
 
 # Long enough to spare the database under a rush; keys change on every edit anyway.
 PAGE_SECONDS = 600
+# How long the last page stored for an article stays to answer while the database is
+# unreachable. Stored again with every render, so it covers any article read in the last day;
+# longer would keep pages in Redis that nobody reads.
+LAST_GOOD_SECONDS = 24 * 3600
+# What a page answered from there says: RFC 9110's "110 Response is Stale" (obsolete in RFC
+# 9111, but plain to a person or a monitor reading the headers), beside Age, which caches use.
+STALE_WARNING = '110 - "Response is Stale"'
 
 
 _commits = threading.local()
@@ -82,8 +98,27 @@ def _m2m_changed(sender, **kwargs):
         record_site_change(sender, **kwargs)
 
 
+def _last_good_key(pk):
+    return f"page:article-last:{pk}"
+
+
+def _forget_last_good_page(pk):
+    key = _last_good_key(pk)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def _article_saved(sender, instance, raw=False, **kwargs):
+    # Taken down, or moved back under embargo: never answered again, even stale.
+    if not raw and not instance.is_public:
+        _forget_last_good_page(instance.pk)
+
+
+def _article_deleted(sender, instance, **kwargs):
+    _forget_last_good_page(instance.pk)
+
+
 def connect_signals():
-    from .models import SiteChange
+    from .models import Article, SiteChange
 
     for model in apps.get_app_config("articles").get_models():
         if model is SiteChange:
@@ -92,6 +127,8 @@ def connect_signals():
         post_save.connect(record_site_change, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(record_site_change, sender=model, dispatch_uid=uid + "-delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="site-change-m2m")
+    post_save.connect(_article_saved, sender=Article, dispatch_uid="last-good-save")
+    post_delete.connect(_article_deleted, sender=Article, dispatch_uid="last-good-delete")
 
 
 def is_personal(request):
@@ -143,8 +180,9 @@ def _state_queryset(pk, now):
     )
 
 
-# Compiled by the ORM once per database (articles/compiled.py): compiling it cost most of a
-# cache hit. It is still read from the database on every request, so every server agrees.
+# Compiled by the ORM once per database connection (articles/compiled.py): compiling it cost
+# most of a cache hit. It is still read from the database on every request, so every server
+# agrees.
 STATE = CompiledQuery(_state_queryset, pk=int, now=datetime)
 
 
@@ -205,6 +243,8 @@ def _stored_response(request, stored, etag):
 
 
 _NOT_YET = object()
+# The state could not be read: the database is unreachable.
+_DATABASE_DOWN = object()
 
 
 def _may_be_stored(request):
@@ -221,7 +261,16 @@ def _request_state(request, pk, slug):
     out once per request (the middleware and the view decorator share it)."""
     state = getattr(request, "_article_page_state", _NOT_YET)
     if state is _NOT_YET:
-        state = _article_state(request, pk, slug) if _may_be_stored(request) else None
+        state = None
+        if _may_be_stored(request):
+            try:
+                state = _article_state(request, pk, slug)
+            except (OperationalError, InterfaceError) as exc:
+                # Not a bug to show as a 500: the database is down or unreachable.
+                logger.warning(
+                    "Database unavailable for an article page", extra={"error": str(exc)}
+                )
+                state = _DATABASE_DOWN
         request._article_page_state = state
     return state
 
@@ -248,12 +297,58 @@ def _from_cache(request, state):
     return _respond(request, stored, state)
 
 
+def _keep_last_good(request, pk, slug, stored, state):
+    cache.set(
+        _last_good_key(pk),
+        {
+            "slug": slug,
+            # The page names its own address (canonical link, share tags): only for the same.
+            "origin": (request.scheme, request.get_host()),
+            "stored": stored,
+            "etag": state["etag"],
+            "last_modified": state["last_modified"],
+            "stored_at": time.time(),
+        },
+        LAST_GOOD_SECONDS,
+    )
+
+
+def _last_good_response(request, pk, slug):
+    """The last page stored for this article, marked stale; None when there is none to give."""
+    kept = cache.get(_last_good_key(pk))
+    if (
+        kept is None
+        or kept["slug"] != slug
+        or kept["origin"] != (request.scheme, request.get_host())
+    ):
+        return None
+    state = {"etag": kept["etag"], "last_modified": kept["last_modified"]}
+    response = get_conditional_response(
+        request, etag=state["etag"], last_modified=state["last_modified"]
+    )
+    if response is None:
+        response = _respond(request, kept["stored"], state)
+    else:
+        response = mark_public(request, response)
+    # Age: how old the page is, so that a cache downstream sees it stale once it is older than
+    # max-age; Warning: that it is stale, for the people reading the headers.
+    response.headers["Age"] = str(max(0, int(time.time() - kept["stored_at"])))
+    response.headers["Warning"] = STALE_WARNING
+    return response
+
+
+def _database_down(request, pk, slug):
+    return _last_good_response(request, pk, slug) or database_unavailable(request)
+
+
 def cached_article_page(view):
     """Serve a public article from the shared cache, rendering it at most once per change."""
 
     @wraps(view)
     def wrapped(request, pk, slug=None):
         state = _request_state(request, pk, slug)
+        if state is _DATABASE_DOWN:
+            return _database_down(request, pk, slug)
         if state is None:
             return mark_public(request, view(request, pk, slug))
         if not state.get("missed"):  # ArticlePageCacheMiddleware has not looked yet
@@ -270,6 +365,7 @@ def cached_article_page(view):
             return mark_public(request, response)
         stored = _store(response.content, response["Content-Type"])
         cache.set(state["key"], stored, PAGE_SECONDS)
+        _keep_last_good(request, pk, slug, stored, state)
         # The first reader gets what every later one gets: the stored bytes.
         return _respond(request, stored, state)
 
@@ -303,5 +399,8 @@ class ArticlePageCacheMiddleware:
             return None
         if match.view_name != "articles:detail":
             return None
-        state = _request_state(request, match.kwargs["pk"], match.kwargs.get("slug"))
+        pk, slug = match.kwargs["pk"], match.kwargs.get("slug")
+        state = _request_state(request, pk, slug)
+        if state is _DATABASE_DOWN:
+            return _database_down(request, pk, slug)
         return None if state is None else _from_cache(request, state)

@@ -1,4 +1,4 @@
-"""Querysets compiled to SQL once per database, then run again with new values.
+"""Querysets compiled to SQL once per database connection, then run again with new values.
 
 Django turns a queryset into SQL every time it is evaluated. For the small queries of the
 article page that compilation cost about twice what the database itself took, and an uncached
@@ -11,9 +11,9 @@ path needs:
     )
     sections = SECTIONS(article=pk)             # a list of Section instances
 
-The queryset is written with the ORM as usual. It is built once per database with stand-in
-values, compiled by Django's own compiler, and the SQL is kept; each call puts the real values
-in the stand-ins' places, and the rows become model instances (or dicts, for a .values()
+The queryset is written with the ORM as usual. It is built once per database connection with
+stand-in values, compiled by Django's own compiler, and the SQL is kept; each call puts the real
+values in the stand-ins' places, and the rows become model instances (or dicts, for a .values()
 query) as the ORM would make them, through the backend's own converters. Values may be ids
 (integers compared for equality: one beyond the database's range matches nothing) or aware
 datetimes. The SQL is exactly what the ORM would send, so SQLite and PostgreSQL behave as
@@ -29,6 +29,8 @@ from django.db.models import F
 # out-of-range integer with an empty result without compiling anything).
 _INT_BASE = 2_000_000_000
 _MOMENT_BASE = datetime(2001, 2, 3, 4, 5, 6, 700_000, tzinfo=UTC)
+# The attribute of a database connection (Django's DatabaseWrapper) holding its compiled queries.
+_KEPT = "qiantang_compiled_queries"
 
 
 class CompiledQuery:
@@ -38,7 +40,6 @@ class CompiledQuery:
         """build(**values) returns the queryset; kinds names each value's kind: int or datetime."""
         self.build = build
         self.kinds = kinds
-        self._compiled = {}
 
     def _standins(self):
         standins = {}
@@ -54,10 +55,16 @@ class CompiledQuery:
     def compile(self, using=DEFAULT_DB_ALIAS):
         """The compiled query for this database connection (connections are per thread)."""
         connection = connections[using]
-        key = (using, id(connection))
-        compiled = self._compiled.get(key)
-        if compiled is None or compiled.connection is not connection:
-            compiled = self._compiled[key] = _Compiled(self, using, connection)
+        # Kept on the connection object, so it goes when the connection does (a thread's goes
+        # with its thread). A table here, keyed by connection, kept every thread's connection
+        # alive: one entry per thread a threaded server ever ran.
+        kept = getattr(connection, _KEPT, None)
+        if kept is None:
+            kept = {}
+            setattr(connection, _KEPT, kept)
+        compiled = kept.get(self)
+        if compiled is None:
+            compiled = kept[self] = _Compiled(self, using, connection)
         return compiled
 
     def __call__(self, using=DEFAULT_DB_ALIAS, **values):

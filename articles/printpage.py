@@ -11,6 +11,7 @@ a paragraph, with a warning, rather than being dropped.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 MAX_BYTES = 1_000_000
@@ -73,23 +74,29 @@ class PrintPage:
 # Bytes to text
 
 
-def decode(data, *, limit=MAX_BYTES):
-    """Uploaded bytes as text: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK.
+def decode(data, *, limit=MAX_BYTES, size=None):
+    """Uploaded bytes as text: UTF-8 (with or without BOM), UTF-16 (with or without BOM), or
+    GB18030/GBK.
 
+    size is the length of the whole input when data is only its start (callers read one byte
+    past the limit, not all of a 5 MB file), so that a refusal names the real size.
     Raises PrintPageError with a message staff can act on for empty, oversized, binary or
     undecodable input.
     """
-    if len(data) > limit:
-        raise PrintPageError(
-            f"文件太大：{_size(len(data))}，上限是 {_size(limit)}。请只导入一个版面的文字。"
-        )
+    size = len(data) if size is None else max(size, len(data))
+    if size > limit:
+        raise PrintPageError(too_big(size, limit))
     if not data.strip():
         raise PrintPageError("文件是空的：没有任何文字。")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows "Unicode" text: UTF-16 announces itself with a BOM.
         text = _try(data, "utf-16")
     elif b"\x00" in data:
-        raise PrintPageError("这不是文本文件（含有二进制内容），请导出为纯文本（.txt）后再导入。")
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise PrintPageError(
+                "这不是文本文件（含有二进制内容），请导出为纯文本（.txt）后再导入。"
+            )
     else:
         # UTF-8 first: a UTF-8 file is almost never valid GB18030 and vice versa, but
         # plain ASCII is both, and reads the same either way.
@@ -103,11 +110,66 @@ def decode(data, *, limit=MAX_BYTES):
     return normalize(text)
 
 
+def too_big(size, limit=MAX_BYTES, *, at_least=False):
+    """The refusal of a file of size bytes (at_least: more were not counted), with the limit."""
+    shown, most = _sizes(size, limit)
+    if at_least:
+        shown = "超过 " + shown
+    return f"文件太大：{shown}，上限是 {most}。请只导入一个版面的文字。"
+
+
+def pasted_too_big(size, limit=MAX_BYTES):
+    """The refusal of pasted text of size bytes (in UTF-8), with the limit."""
+    shown, most = _sizes(size, limit)
+    return f"粘贴的文字太长：{shown}，上限是 {most}。请只导入一个版面的文字。"
+
+
+def _sizes(size, limit):
+    shown, most = f"{size / 1_000_000:.1f} MB", _size(limit)
+    if round(size / 1_000_000, 1) <= limit / 1_000_000:
+        # "1.0 MB, the limit is 1 MB" would read as a mistake: bytes tell the two apart.
+        shown, most = f"{size:,} 字节", f"{limit:,} 字节"
+    return shown, most
+
+
 def _try(data, encoding):
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
         return None
+
+
+def _utf16_without_bom(data):
+    """Text written as UTF-16 with no byte-order mark, or None for anything else with NULs.
+
+    Every ASCII character of such text (line ends, digits, spaces) carries a NUL byte, and so
+    do CJK characters such as 一 (U+4E00). Both byte orders are tried; read in the wrong one, or
+    from binary data, most characters fall outside the scripts a page is written in (about
+    two in three), unassigned or private-use ones appear, and line ends are rare (one pair of
+    bytes in 65,536). A page has lines, and nearly all its characters are of those scripts.
+    """
+    if len(data) % 2:
+        return None
+    readings = [t for t in (_try(data, "utf-16-le"), _try(data, "utf-16-be")) if t]
+    if not readings:
+        return None
+    text = max(readings, key=_written_share)
+    unknown = sum(unicodedata.category(c) in ("Cn", "Co") for c in text)
+    # A few characters newer than this Python's Unicode tables are no reason to refuse a page.
+    if "\n" not in text or unknown > len(text) // 100 or _written_share(text) < 0.9:
+        return None
+    return text
+
+
+# Where the characters of a Chinese page come from: ASCII and Latin-1, general punctuation,
+# CJK symbols and punctuation, kana, CJK ideographs (and extension A), full-width forms.
+_WRITTEN = re.compile(
+    r"[\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+)
+
+
+def _written_share(text):
+    return len(_WRITTEN.findall(text)) / len(text)
 
 
 def _size(n):

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # A stored public article page is answered here, with every header above and none of
     # the session and login machinery below (articles/caching.py).
     "articles.caching.ArticlePageCacheMiddleware",
+    # A view that cannot reach the database answers 503 in Chinese, not 500 (errors.py).
+    "qiantang_site.errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,6 +160,13 @@ if os.environ.get("DATABASE_URL", "").strip():
     DATABASES = {
         "default": dj_database_url.config(conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # A server that cannot be reached (not one that is stopped: that refuses at once) would
+        # hold each request until the system gives up connecting, minutes, past gunicorn's
+        # timeout; stored article pages could not be answered meanwhile (articles/caching.py).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 3)
+        )
 else:
     DATABASES = {
         "default": {
@@ -310,8 +319,9 @@ SITE_DESCRIPTION = "把报纸版面上的深度报道，原样带到网上。"
 # How long a "share preview" link to an unpublished article works (articles/preview.py).
 PREVIEW_LINK_HOURS = int(os.environ.get("PREVIEW_LINK_HOURS", "48"))
 
-# Logs go to stdout, one JSON object a line in production (for the log collector), plain
-# text when debugging at a terminal.
+# Logs go to stderr, one JSON object a line in production (for the log collector), plain
+# text when debugging at a terminal. Never stdout: that is a command's output (e.g.
+# `import_print_page --json | jq`), and a start-up log line there broke it.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
 LOGGING = {
     "version": 1,
@@ -323,7 +333,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": "json" if LOG_FORMAT == "json" else "text",
         }
     },

@@ -13,6 +13,9 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+# Django's own 400 page is English; ours says what went wrong and what to do (errors.py).
+handler400 = "qiantang_site.errors.bad_request"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -1,7 +1,9 @@
-"""Real servers for tests that need them: gunicorn running the site, a Redis we can stop.
+"""Real servers for tests that need them: gunicorn running the site, a Redis and a PostgreSQL
+we can stop.
 
-Every server binds 127.0.0.1 on a free port or a unix socket in the test's folder, and is
-stopped by its own process id when the test ends.
+Every server binds 127.0.0.1 on a free port or a unix socket in the test's folder (PostgreSQL:
+in a folder of its own that the postgres user may enter), and is stopped by its own process id
+when the test ends (pg_ctl reads it from the server's data folder).
 """
 
 import contextlib
@@ -12,8 +14,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -87,12 +91,12 @@ def gunicorn(env, tmp_path, name="app"):
         log.close()
 
 
-def request(port, path, method="GET", headers=None, host="news.example.com", https=True):
+def request(port, path, method="GET", headers=None, host="news.example.com", https=True, body=None):
     """One HTTP request to a server on this machine, as nginx would forward it."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     sent = {"Host": host, **({"X-Forwarded-Proto": "https"} if https else {})}
     sent.update(headers or {})
-    connection.request(method, path, headers=sent)
+    connection.request(method, path, body=body, headers=sent)
     response = connection.getresponse()
     body = response.read()
     connection.close()
@@ -169,3 +173,70 @@ class RedisServer:
             self.process.wait(timeout=20)
             self.process = None
         wait_until(lambda: not self.socket.exists(), what="redis-server to stop")
+
+
+def postgres_binaries():
+    """Debian's PostgreSQL server programs (the newest installed), as .ci/with-postgres finds them."""
+    folders = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda p: [int(n) if n.isdigit() else n for n in p.parent.name.split(".")],
+    )
+    if not folders or not (folders[-1] / "pg_ctl").exists():
+        message = "PostgreSQL's server is not installed: run the suite through `make test`."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return folders[-1]
+
+
+class PostgresServer:
+    """A PostgreSQL of the test's own, on a unix socket, that the test may stop and start again.
+
+    Like .ci/with-postgres: a temporary folder, trust authentication, no TCP port, durability
+    off; as root it runs as the postgres user, who must be able to enter the folder (so not
+    under pytest's root-only tmp_path).
+    """
+
+    def __init__(self, database="qiantang"):
+        self.bin = postgres_binaries()
+        self.folder = Path(tempfile.mkdtemp(prefix="qiantang-pg-test."))
+        self.data = self.folder / "data"
+        self.database = database
+        self.as_postgres = []
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+            self.as_postgres = ["runuser", "-u", "postgres", "--"]
+        self.url = f"postgres://postgres@{quote(str(self.folder), safe='')}/{database}"
+        self.running = False
+
+    def _run(self, program, *args):
+        result = subprocess.run(
+            [*self.as_postgres, str(self.bin / program), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, f"{program}: {result.stdout}{result.stderr}"
+
+    def create(self):
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self.start()
+        self._run("createdb", "-h", str(self.folder), "-U", "postgres", self.database)
+        return self
+
+    def start(self):
+        options = f"-c listen_addresses='' -k {self.folder} -c fsync=off -c full_page_writes=off"
+        log = str(self.folder / "server.log")
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", log, "-w", "-t", "60", "-o", options, "start"
+        )
+        self.running = True
+
+    def stop(self):
+        if self.running:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+            self.running = False
+
+    def remove(self):
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)

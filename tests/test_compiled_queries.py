@@ -4,15 +4,17 @@ A compiled query must answer exactly what its queryset answers, for every value 
 if the SQL were kept with the wrong values in it, readers would see another article's text.
 """
 
+import gc
+import threading
 from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.compiled import CompiledQuery, attach
+from articles.compiled import CompiledQuery, _Compiled, attach
 from articles.models import Article, Figure, Section
 from articles.views import load_article_page
 
@@ -179,3 +181,38 @@ def test_a_figure_loaded_for_a_page_shows_its_new_picture_once_it_is_replaced():
     figure.save()  # its post_save handler runs sync_renditions on this very instance
     assert figure.fallback_rendition.file.name != old
     assert figure.fallback_rendition.source == figure.image.name
+
+
+def _live(kind):
+    gc.collect()
+    return [obj for obj in gc.get_objects() if isinstance(obj, kind)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_compiled_queries_go_with_the_connections_of_finished_threads():
+    # A threaded server (runserver, gthread) gives each thread its own connection; the SQL
+    # compiled for a thread that is gone must not stay behind, nor keep its connection alive.
+    article = make_article(sections=[("一", "甲。")])
+    query = CompiledQuery(lambda article: Section.objects.filter(article_id=article), article=int)
+    assert [s.heading for s in query(article=article.pk)] == ["一"]
+    wrappers_before = len(_live(type(connection)))
+    failures = []
+
+    def read():
+        try:
+            assert [s.heading for s in query(article=article.pk)] == ["一"]
+        except Exception as error:  # noqa: BLE001 (reported by the test's thread)
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    for _ in range(20):  # 200 threads, ten at a time: PostgreSQL's connection limit
+        threads = [threading.Thread(target=read) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    kept = [c for c in _live(_Compiled) if c.kinds is query.kinds]
+    assert len(kept) == 1  # this thread's, on its live connection
+    assert len(_live(type(connection))) <= wrappers_before

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import transaction
 from django.forms import modelform_factory
 from PIL import Image, features
 
@@ -379,12 +380,22 @@ def test_deleting_a_figure_or_its_article_leaves_no_files(
     assert media_files(media_root) == []
 
 
+@pytest.mark.django_db(transaction=True)
 def test_files_are_not_deleted_when_the_transaction_rolls_back(media_root):
-    # Without the commit, the rows come back: their files must still be there.
+    # Real transactions, committed and rolled back: inside a test's own transaction nothing
+    # ever commits, so files would stay whatever the code did.
     figure = figure_with(jpeg_bytes(1600, 1067))
     before = media_files(media_root)
-    figure.delete()
+    assert len(before) == 10  # the original and its nine renditions
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Figure.objects.get(pk=figure.pk).delete()
+        raise RuntimeError("the rest of the save failed")
+    # Rolled back: the rows are back, and so must their files be.
+    assert Rendition.objects.filter(figure_id=figure.pk).count() == 9
     assert media_files(media_root) == before
+    # The same deletion committed takes every file with it.
+    Figure.objects.get(pk=figure.pk).delete()
+    assert media_files(media_root) == []
 
 
 def test_regenerate_renditions_remakes_every_file_with_progress_and_no_orphans(

@@ -2,6 +2,8 @@
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from articles.printpage import parse
 
 from .admin_forms import form_data, publish_fields
 from .factories import jpeg_upload, make_reporter, make_staff
+from .prod import manage, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +94,13 @@ def test_import_creates_a_draft_with_figures_waiting_for_photos(tmp_path):
     assert article.photo_credit == "摄影：陈晨"
 
 
+def test_a_utf16_export_without_bom_is_imported(tmp_path):
+    export = tmp_path / "page.txt"
+    export.write_bytes(MARATHON.read_text(encoding="utf-8").encode("utf-16-le"))
+    run(export)
+    assert Article.objects.get().title == "钱塘江畔跑出城市新活力"
+
+
 def test_publication_time_is_read_in_the_desks_time_zone():
     run(MARATHON, "--published-at", "2026-06-20 08:00")
     article = Article.objects.get()
@@ -127,6 +137,40 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_created(tmp_path
     with pytest.raises(CommandError, match=message):
         run(bad)
     assert not Article.objects.exists()
+
+
+def test_a_file_too_big_is_refused_with_its_real_size(tmp_path):
+    # The command reads one byte past the limit; the size it reports is the file's own.
+    big = tmp_path / "big.txt"
+    for size, shown in ((5_000_000, "5.0 MB，上限是 1 MB"), (1_000_001, "1,000,001 字节")):
+        big.write_bytes(b"a" * size)
+        with pytest.raises(CommandError, match=f"文件太大：{shown}"):
+            run(big)
+    assert not Article.objects.exists()
+
+
+def test_a_page_too_big_on_standard_input_is_refused_with_its_real_size(tmp_path):
+    env = production_env(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_print_page", "-", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        input=b"a" * 5_000_000,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "文件太大：5.0 MB，上限是 1 MB" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("debug", ["1", None], ids=["debug", "production"])
+def test_json_goes_alone_to_stdout_and_logs_to_stderr(tmp_path, debug):
+    # `… --json | jq` must work: a start-up log line on stdout broke it.
+    env = production_env(tmp_path, DJANGO_DEBUG=debug, DJANGO_LOG_LEVEL="DEBUG")
+    result = manage(env, "import_print_page", str(SEED), "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["title"].startswith("杭州钱塘智慧城")
+    assert "AXES" in result.stderr  # the log line is still written, where logs go
 
 
 def test_missing_file_and_json_without_dry_run_are_refused():
@@ -296,16 +340,28 @@ def test_model_validation_refuses_to_publish_figures_without_photos():
     assert "第 6 张图片还没有上传图片文件。" in messages
 
 
-def test_model_validation_lets_it_publish_once_each_figure_has_a_photo_or_is_removed():
+def test_model_validation_lets_it_publish_once_each_figure_has_a_photo_or_is_removed(client):
     article = imported_draft()
     figures = list(article.figures.all())
     for figure in figures[:3]:
         figure.image.save("photo.jpg", jpeg_upload(), save=True)
-    for figure in figures[3:]:
-        figure.delete()
     article.status = Article.Status.PUBLISHED
     article.published_at = timezone.now()
-    article.full_clean()
+    with pytest.raises(ValidationError) as error:  # three still wait for their photos
+        article.full_clean()
+    assert "第 4 张图片还没有上传图片文件。" in error.value.message_dict["status"]
+    for figure in figures[3:]:
+        figure.delete()
+    try:
+        article.full_clean()
+    except ValidationError as refused:
+        pytest.fail(f"publishing was refused: {refused.messages}")
+    article.save()
+    assert list(Article.objects.published()) == [article]
+    page = soup(client.get(article.get_absolute_url()))
+    assert [f.figcaption.find(string=True).strip() for f in page.select("article figure")] == [
+        f.caption for f in figures[:3]
+    ]
 
 
 def test_change_page_and_list_say_the_photos_are_missing(client, editor):

@@ -306,6 +306,35 @@ def test_utf16_with_bom_is_read():
     assert decode(text.encode("utf-16")) == text
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("name", ["tea-no-byline.txt", "elevators-four-authors.txt"])
+def test_utf16_without_bom_is_read(encoding, name):
+    # Windows and some layout systems write "Unicode" text with no BOM to announce it.
+    text = page_text(name)
+    assert decode(text.encode(encoding)) == text
+
+
+def test_utf16_without_bom_is_read_when_its_only_ascii_is_a_line_end():
+    text = "一座城市的一天\n跑出城市新活力"  # 一 (U+4E00) brings a NUL of its own
+    assert decode(text.encode("utf-16-le")) == text
+    assert decode(text.encode("utf-16-be")) == text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # NULs at alternate places, but what they decode to is no text.
+        bytes([0x01, 0x00, 0x02, 0x00, 0x7F, 0x00, 0x1B, 0x00] * 64),
+        bytes(range(256)) * 4,
+        b"\x00\x00\x00\x00" + "钱塘".encode("utf-16-le"),
+    ],
+    ids=["control-codes", "all-bytes", "nul-padding"],
+)
+def test_binary_with_nul_bytes_is_not_taken_for_utf16(data):
+    with pytest.raises(PrintPageError, match="不是文本文件"):
+        decode(data)
+
+
 def test_empty_file_is_refused_with_a_clear_message():
     with pytest.raises(PrintPageError, match="空的"):
         decode(b"")
@@ -319,9 +348,11 @@ def test_binary_file_is_refused():
         decode(png)
 
 
-def test_file_over_the_limit_is_refused_and_names_the_limit():
-    with pytest.raises(PrintPageError, match="1 MB"):
+def test_file_over_the_limit_is_refused_and_names_its_size_and_the_limit():
+    with pytest.raises(PrintPageError, match="文件太大：1,000,002 字节，上限是 1,000,000 字节"):
         decode("字".encode() * (MAX_BYTES // 3 + 1))
+    with pytest.raises(PrintPageError, match="文件太大：5.2 MB，上限是 1 MB"):
+        decode(b"a" * (MAX_BYTES + 1), size=5_242_880)
     assert decode("字".encode() * 10, limit=30) == "字" * 10
 
 

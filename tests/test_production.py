@@ -12,10 +12,9 @@ def shell(env, code):
     return manage(env, "shell", "--no-imports", "-c", code)
 
 
-def last_line(result):
-    # Start-up log lines (JSON, on stdout) come first; the printed answer is the last line.
-    lines = result.stdout.strip().splitlines()
-    return lines[-1] if lines else result.stderr
+def printed(result):
+    # Logs (the start-up lines included) go to stderr: stdout is the printed answer alone.
+    return result.stdout.strip()
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
@@ -65,7 +64,7 @@ def test_a_wrong_setting_stops_start_up_with_its_name(tmp_path, name, value, nam
 def test_debug_is_off_unless_asked(tmp_path):
     env = production_env(tmp_path)
     result = shell(env, "from django.conf import settings; print(settings.DEBUG)")
-    assert last_line(result) == "False", result.stderr
+    assert printed(result) == "False", result.stderr
 
 
 def test_database_url_selects_postgresql_through_psycopg_3(tmp_path):
@@ -76,9 +75,19 @@ def test_database_url_selects_postgresql_through_psycopg_3(tmp_path):
         " c.settings_dict['NAME'], psycopg.__version__[0])"
     )
     result = shell(env, code)
-    assert last_line(result).split() == ["postgresql", "db.internal", "5433", "news", "3"], (
+    assert printed(result).split() == ["postgresql", "db.internal", "5433", "news", "3"], (
         result.stderr
     )
+
+
+def test_postgresql_connections_give_up_after_three_seconds(tmp_path):
+    # An unreachable database must not hold a request past gunicorn's timeout: stored pages
+    # are answered once the connection fails.
+    env = production_env(tmp_path, DATABASE_URL="postgres://u:p@db.internal:5433/news")
+    code = "from django.db import connection as c; print(c.settings_dict['OPTIONS'])"
+    assert printed(shell(env, code)) == "{'connect_timeout': 3}"
+    env["DJANGO_DB_CONNECT_TIMEOUT"] = "10"
+    assert printed(shell(env, code)) == "{'connect_timeout': 10}"
 
 
 def test_cache_url_selects_djangos_redis_backend(tmp_path):
@@ -89,17 +98,31 @@ def test_cache_url_selects_djangos_redis_backend(tmp_path):
         "print(isinstance(cache, RedisCache), cache._servers[0])"
     )
     result = shell(env, code)
-    assert last_line(result).split() == ["True", "redis://cache.internal:6379/2"], result.stderr
+    assert printed(result).split() == ["True", "redis://cache.internal:6379/2"], result.stderr
 
 
 def test_admin_path_is_configurable(tmp_path):
     env = production_env(tmp_path, DJANGO_ADMIN_PATH="desk-7f3a")
     code = "from django.urls import reverse; print(reverse('admin:index'))"
     result = shell(env, code)
-    assert last_line(result) == "/desk-7f3a/", result.stderr
+    assert printed(result) == "/desk-7f3a/", result.stderr
 
 
-def test_the_suite_runs_on_the_database_database_url_names():
-    # `make test-postgres` sets DATABASE_URL; the whole suite then really runs on PostgreSQL.
-    expected = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
-    assert connection.vendor == expected
+# Each pass of `make test` names the database it is for, as a literal (Makefile), so a
+# PostgreSQL pass that silently ran on SQLite (DATABASE_URL lost on the way) fails. Run by
+# hand, the suite is on PostgreSQL when DATABASE_URL is set.
+SUITE_DATABASE = os.environ.get("QIANTANG_TEST_DATABASE") or (
+    "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+)
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_its_pass_is_for():
+    # The database server says what it is, not the settings' reading of the environment.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT 'SQLite ' || sqlite_version()")
+        else:
+            cursor.execute("SELECT version()")
+        server = cursor.fetchone()[0]
+    assert server.startswith({"postgresql": "PostgreSQL ", "sqlite": "SQLite 3."}[SUITE_DATABASE])

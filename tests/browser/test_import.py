@@ -7,7 +7,7 @@ import pytest
 from articles.models import Article
 from tests.factories import make_staff
 
-from .conftest import DESKTOP, screenshot, watch_console
+from .conftest import DESKTOP, RESULTS, screenshot, watch_console
 from .test_editor import log_in
 
 pytestmark = pytest.mark.browser
@@ -68,4 +68,44 @@ def test_editor_uploads_a_gb18030_page_previews_it_and_creates_a_draft(chromium,
     assert article.status == Article.Status.DRAFT
     assert seen["url"].endswith(f"/admin/articles/article/{article.pk}/change/")
     assert any("2 张图片只有图片说明，还没有照片" in m for m in seen["messages"])
+    assert errors == []
+
+
+def paste_too_much_and_preview(page, base_url, username, pasted):
+    errors = watch_console(page)
+    log_in(page, base_url, username)
+    page.goto(base_url + "/admin/articles/article/import/")
+    import_url = page.url
+    # As a paste puts it there: typing 2 million characters through fill() takes minutes.
+    page.locator("#id_text").evaluate(
+        "(box, text) => { box.value = text; box.dispatchEvent(new Event('input')); }", pasted
+    )
+    page.get_by_role("button", name="预览").click()
+    alert = page.locator("#import-form [role=alert]")
+    alert.wait_for()
+    seen = {
+        "alert": alert.inner_text(),
+        "url": page.url == import_url,
+        "kept": page.locator("#id_text").input_value() == pasted,
+        "focused": page.evaluate("document.activeElement.id"),
+    }
+    page.screenshot(path=RESULTS / "admin-import-too-long.png")  # the screen, not 5 MB of text
+    return seen, errors
+
+
+def test_a_paste_too_long_is_stopped_on_the_form_with_the_text_kept(chromium, live_server):
+    # 5 MB: the server would not even read it (DATA_UPLOAD_MAX_MEMORY_SIZE), and the editor
+    # would be left on an error page instead of their text.
+    make_staff("editor", superuser=True)
+    pasted = "钱塘江畔跑出城市新活力。\n\n" * 140_000
+
+    seen, errors = chromium.run(
+        paste_too_much_and_preview, live_server.url, "editor", pasted, device=DESKTOP
+    )
+
+    assert seen["alert"].startswith("粘贴的文字太长：5.3 MB，上限是 1 MB。")
+    assert "上传" in seen["alert"]
+    assert seen["url"] and seen["kept"]
+    assert seen["focused"] == "id_text"
+    assert not Article.objects.exists()
     assert errors == []

@@ -1,4 +1,5 @@
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.build import AlreadyImported, import_print_page
 from articles.models import Column
-from articles.printpage import MAX_BYTES, PrintPageError, decode, parse
+from articles.printpage import MAX_BYTES, PrintPageError, decode, parse, too_big
+
+# How much of an oversized standard input is counted for the message before giving up.
+STDIN_COUNT_BYTES = 1_000 * MAX_BYTES
 
 
 class Command(BaseCommand):
@@ -77,16 +81,26 @@ class Command(BaseCommand):
         )
 
     def _read(self, name):
+        # Read one byte past the limit: enough to know the input is too big. Its real size,
+        # for the message, comes from the file system, or from counting the rest of stdin.
         if name == "-":
             data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            size = len(data)
+            while MAX_BYTES < size < STDIN_COUNT_BYTES and (
+                chunk := sys.stdin.buffer.read(1 << 20)
+            ):
+                size += len(chunk)
+            if size >= STDIN_COUNT_BYTES:
+                # A stream that never ends (a device, a pipe left open) is not counted to its end.
+                raise PrintPageError(too_big(size, at_least=True))
         else:
             path = Path(name)
             if not path.is_file():
                 raise CommandError(f"找不到文件：{name}")
             with path.open("rb") as handle:
-                # Read one byte past the limit: enough to know the file is too big.
                 data = handle.read(MAX_BYTES + 1)
-        return decode(data)
+                size = os.fstat(handle.fileno()).st_size
+        return decode(data, size=size)
 
     def _describe(self, page, column):
         write = self.stdout.write
