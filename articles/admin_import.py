@@ -60,6 +60,9 @@ class PrintPageImportForm(forms.Form):
             self.page = parse(cleaned_data["text"])
         except PrintPageError as error:
             raise forms.ValidationError(str(error)) from error
+        too_big = self.page.too_big_for_a_draft()
+        if too_big:
+            raise forms.ValidationError(too_big)
         return cleaned_data
 
 

@@ -82,6 +82,9 @@ def import_print_page(page, *, column=None, published_at=None, created_by=None, 
     """
     if not page.title:
         raise ValueError("没有找到主题（标题），无法创建文章。")
+    too_big = page.too_big_for_a_draft()
+    if too_big:
+        raise ValueError(too_big)
     external_id = external_id or print_page_id(page)
     existing = Article.objects.filter(external_id=external_id).first()
     if existing is not None:

@@ -15,6 +15,11 @@ import unicodedata
 from dataclasses import dataclass, field
 
 MAX_BYTES = 1_000_000
+# The largest draft one page may make. A real page holds a few sections and a dozen photos; a
+# gallery 200 photos. Past these, the text is not one page (a whole book pasted, a log file)
+# and the draft would be too big to edit: 200 figures and 100 sections is what the admin's
+# change page opens in about two seconds (bench/large_article.py).
+DRAFT_LIMITS = {"sections": 100, "figures": 200, "paragraphs": 2000}
 
 
 class PrintPageError(ValueError):
@@ -46,6 +51,28 @@ class PrintPage:
     @property
     def paragraph_count(self):
         return sum(len(section["paragraphs"]) for section in self.sections)
+
+    def too_big_for_a_draft(self):
+        """Why this page would make an absurd draft, in Chinese; "" when it is fine."""
+        counts = {
+            "sections": len(self.sections),
+            "figures": len(self.figures),
+            "paragraphs": self.paragraph_count,
+        }
+        names = {"sections": "小节", "figures": "图片", "paragraphs": "段正文"}
+        over = [
+            f"{counts[key]} 个{names[key]}（上限 {limit}）"
+            if key != "paragraphs"
+            else f"{counts[key]} {names[key]}（上限 {limit}）"
+            for key, limit in DRAFT_LIMITS.items()
+            if counts[key] > limit
+        ]
+        if not over:
+            return ""
+        return (
+            f"这份文字会生成一篇过大的稿件：{'、'.join(over)}。一个版面的稿件不会这么长，"
+            "可能粘贴了多个版面或其他文件。请一次导入一个版面（或把它分成几篇）。"
+        )
 
     def _common(self):
         return {

@@ -415,3 +415,29 @@ def test_a_photographer_printed_with_a_caption_is_kept_on_its_figure():
         ("梅山港区的自动化码头", "本报记者 许静 摄"),
         ("夜色中的穿山港区", "通讯员 林海 摄"),
     ]
+
+
+def absurd_page():
+    """Under the size limit, but ten thousand lines: 1,429 sections once made a draft."""
+    lines = ["版面导入的极限", ""]
+    for i in range(10_000):
+        lines += [f"第{i}行正文，内容用于测试。" if i % 7 else f"小标题{i}", ""]
+    return "\n".join(lines)
+
+
+def test_the_command_refuses_a_page_that_would_make_an_absurd_draft(tmp_path):
+    page = tmp_path / "book.txt"
+    page.write_text(absurd_page(), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"1429 个小节（上限 100）.*8571 段正文（上限 2000）"):
+        run(page)
+    assert not Article.objects.exists()
+
+
+def test_the_import_page_refuses_an_absurd_draft_and_keeps_the_text(client, editor):
+    typed = absurd_page()
+    response = client.post(IMPORT_URL, {"text": typed, "_preview": "预览"})
+    assert response.status_code == 400
+    page = soup(response)
+    assert "会生成一篇过大的稿件" in page.select_one(".errorlist").get_text()
+    assert page.find("textarea", {"name": "text"}).get_text().strip() == typed.strip()
+    assert not Article.objects.exists()
