@@ -3,7 +3,7 @@
 A request the site could not read: Django turns a body over DATA_UPLOAD_MAX_MEMORY_SIZE, more fields than
 DATA_UPLOAD_MAX_NUMBER_FIELDS (or files than DATA_UPLOAD_MAX_NUMBER_FILES), an unknown host and
 other malformed requests into a 400, answered by handler400 (qiantang_site/urls.py). Staff meet
-these in the admin (a whole newspaper pasted into the print import, a thousand articles ticked
+these in the admin (a whole newspaper pasted into the print import, twenty thousand articles ticked
 for one action), so the page says in Chinese what happened, that nothing was saved, and what to
 do instead. It is rendered without the request's context: for an unknown host even reading the
 host raises again.
