@@ -13,7 +13,7 @@ from articles.models import Article
 from tests.factories import make_article, make_author, make_editor, make_figure
 
 from .conftest import DESKTOP, watch_console
-from .test_editor import drag, log_in
+from .test_editor import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("desk_groups")]
 
@@ -82,6 +82,24 @@ def reorder_and_save(page, base_url, change_url, public_url, how):
     seen = {"admin": order_on_change_page(page)}
     seen["public"] = order_on_public_page(page, base_url + public_url)
     return seen, errors
+
+
+def drag(page, source, target):
+    """Drag a row's handle onto the top edge of another's, as a hand does, pausing over it.
+
+    Sortable animates rows out of the way (150 ms); on a busy machine a release made before
+    the animation ends drops the row one place short, so the hand waits as a person would.
+    """
+    source.scroll_into_view_if_needed()
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=25)
+    page.wait_for_timeout(300)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 2, steps=5)
+    page.wait_for_timeout(300)
+    page.mouse.up()
+    page.wait_for_timeout(200)
 
 
 def by_dragging(page):
