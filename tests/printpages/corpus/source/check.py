@@ -1,0 +1,164 @@
+"""Independent check of a print-page corpus: reads only the .txt/.json pairs."""
+import json, re, sys, pathlib, subprocess
+
+WS = re.compile(r"[\s\u3000\ufeff]+")
+SENT_END = "。！？…”』）!?"
+
+
+def norm(s):
+    return WS.sub("", s)
+
+
+def strings(doc):
+    """(kind, string) for every text the json claims is on the page."""
+    for f in doc["furniture"]:
+        yield "furniture", f
+    for st in doc["stories"]:
+        for b in st["badge"]:
+            yield "badge", b
+        if st["kicker"]:
+            yield "kicker", st["kicker"]
+        yield "title", st["title"]
+        if st["subtitle"]:
+            yield "subtitle", st["subtitle"]
+        for sec in st["sections"]:
+            if sec["heading"]:
+                yield "heading", sec["heading"]
+            for p in sec["paragraphs"]:
+                yield "paragraph", p
+        for fig in st["figures"]:
+            yield "caption", fig["caption"]
+            if fig["credit"]:
+                yield "credit", fig["credit"]
+        if st["photo_credit"]:
+            yield "photo_credit", st["photo_credit"]
+
+
+def body_len(st):
+    return sum(len(norm(p)) for sec in st["sections"] for p in sec["paragraphs"])
+
+
+def check(txtp, jsonp):
+    errs, notes = [], []
+    r = subprocess.run([sys.executable, "-m", "json.tool", str(jsonp)], capture_output=True)
+    if r.returncode:
+        errs.append("json.tool: " + r.stderr.decode())
+        return errs, notes
+    raw = txtp.read_bytes()
+    txt = raw.decode("utf-8")
+    if txt.startswith("\ufeff"):
+        txt = txt[1:]
+    doc = json.loads(jsonp.read_text(encoding="utf-8"))
+    assert set(doc) == {"print", "editors", "furniture", "stories"}, doc.keys()
+    flat = norm(txt)
+    lines = [norm(l) for l in txt.split("\n") if norm(l)]
+    side = set()
+    for st in doc["stories"]:
+        for f in st["figures"]:
+            side.add(norm(f["caption"]))
+            side.add(norm(f["credit"]))
+            side.add(norm(f["caption"]) + "（" + norm(f["credit"]) + "）")
+            side.add("（" + norm(f["credit"]) + "）")
+            side.add(norm(st["photo_credit"]))
+            side.add("（" + norm(st["photo_credit"]) + "）")
+    side |= {norm(f) for f in doc["furniture"]}
+
+    def pieced(p):
+        """p is made of consecutive lines, with only captions/credits/furniture between pieces"""
+        p = norm(p)
+        for i, l in enumerate(lines):
+            if not p.startswith(l):
+                continue
+            rest, j = p[len(l):], i + 1
+            while rest and j < len(lines):
+                if rest.startswith(lines[j]):
+                    rest = rest[len(lines[j]):]
+                elif lines[j] not in side:
+                    break
+                j += 1
+            if not rest:
+                return True
+        return False
+
+    for kind, s in strings(doc):
+        if kind == "paragraph" and not pieced(s):
+            errs.append(f"paragraph not made of txt lines: {s[:40]!r}")
+        if not s or (norm(s) not in flat and kind != "paragraph"):
+            errs.append(f"{kind} not in txt: {s[:40]!r}")
+        if s != s.strip(" \u3000\t\r\n"):
+            errs.append(f"{kind} has outer whitespace: {s[:40]!r}")
+    furn = set(doc["furniture"])
+    for f in furn:
+        if f not in txt.replace("\r\n", "\n").split("\n"):
+            errs.append(f"furniture not an exact line: {f!r}")
+    # every line accounted for
+    pool = [norm(s) for k, s in strings(doc) if k != "furniture"]
+    names = [b["name"] for st in doc["stories"] for b in st["bylines"]]
+    for line in txt.lstrip("\ufeff").replace("\r\n", "\n").split("\n"):
+        if not line.strip(" \u3000"):
+            continue
+        if line in furn:
+            continue
+        n = norm(line)
+        if n.startswith("（") and n.endswith("）"):
+            n = n[1:-1]
+        if any(n in p for p in pool):
+            continue
+        # a line carrying a caption plus its bracketed credit, or a bracketed credit
+        if any(n == norm(c) + "（" + norm(cr) + "）" or n == norm(c) + norm(cr)
+               for st in doc["stories"] for f in st["figures"]
+               for c, cr in [(f["caption"], f["credit"])]):
+            continue
+        # byline line: all of it is roles, markers and the story's names
+        rest = n
+        for nm in sorted(names, key=len, reverse=True):
+            if nm:
+                rest = rest.replace(nm, "")
+        rest = re.sub(r"首席记者|本报记者|特约记者|本报评论员|评论员|记者|通讯员|实习生|新华社|文/摄|文|图|摄|[■●◆▲/|｜·]", "", rest)
+        if names and rest == "" :
+            continue
+        errs.append(f"line not accounted for: {line[:50]!r}")
+    # page header consistency
+    if doc["print"]:
+        first = doc["furniture"][0] if doc["furniture"] else ""
+        for k, v in doc["print"].items():
+            if k == "date":
+                y, m, d = v.split("-")
+                if not (f"{y}年{int(m)}月{int(d)}日" in first or f"{y}.{m}.{d}" in first or v in first):
+                    errs.append(f"date {v} not in header {first!r}")
+            elif v not in first:
+                errs.append(f"print {k}={v} not in header {first!r}")
+    for e in doc["editors"]:
+        if not any(norm(e) in norm(f) and "责任编辑" in f for f in furn):
+            errs.append(f"editor {e} not in an editors line")
+    for st in doc["stories"]:
+        bl = body_len(st)
+        notes.append(f"  story {st['title'][:16]}: body {bl} chars")
+        if not 300 <= bl <= 1500:
+            errs.append(f"story {st['title'][:20]!r} body length {bl}")
+        for b in st["bylines"]:
+            if b["name"] and not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", b["name"]):
+                errs.append(f"odd byline name {b}")
+        for sec in st["sections"]:
+            for p in sec["paragraphs"]:
+                if p[-1] not in SENT_END:
+                    notes.append(f"  NOTE paragraph ends open: ...{p[-12:]!r}")
+        for f in st["figures"]:
+            if len(f["caption"]) > 80 or "。" in f["caption"]:
+                errs.append(f"odd caption {f['caption']!r}")
+    return errs, notes
+
+
+if __name__ == "__main__":
+    root = pathlib.Path(sys.argv[1])
+    bad = 0
+    for txtp in sorted(root.glob("*/*.txt")):
+        jsonp = txtp.with_suffix(".json")
+        errs, notes = check(txtp, jsonp)
+        print(("FAIL " if errs else "ok   ") + str(txtp.relative_to(root)))
+        for n in notes:
+            print(n)
+        for e in errs:
+            print("   ", e)
+        bad += bool(errs)
+    print("failures:", bad)
