@@ -1,4 +1,5 @@
 import datetime as dt
+import importlib
 import os
 
 import pytest
@@ -80,3 +81,20 @@ def editor(client):
     user = make_staff("chief", superuser=True)
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def desk_groups(transactional_db):
+    """The 记者 and 编辑 groups, made by their own data migration.
+
+    Transactional tests (live servers, threads) end by emptying every table, so the groups
+    that `migrate` made are gone for the tests after the first. Running the migration's
+    function again (it uses get_or_create) brings them back exactly as migrated.
+    """
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    name = "0003_editorial_groups"
+    migration = importlib.import_module(f"articles.migrations.{name}")
+    state = MigrationLoader(connection).project_state(("articles", name))
+    migration.make_groups(state.apps, None)

@@ -7,7 +7,6 @@ in its own thread. Tests and fixtures use the ORM in the main thread as usual, a
 browser steps, plain functions taking a Playwright page, to `chromium.run()`.
 """
 
-import importlib
 import io
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 
 from articles.models import Article
 
@@ -132,17 +129,3 @@ def first_article(live_server):
     """The first article, loaded as `make serve` loads it, with its pictures in MEDIA_ROOT."""
     call_command("load_seed", stdout=io.StringIO())
     return Article.objects.get()
-
-
-@pytest.fixture
-def desk_groups(live_server):
-    """The 记者 and 编辑 groups, made by their own data migration.
-
-    Live-server tests run in transactional mode, and each one ends by emptying every table, so
-    the groups that `migrate` made are gone for the tests after the first. Running the
-    migration's function again (it uses get_or_create) brings them back exactly as migrated.
-    """
-    name = "0003_editorial_groups"
-    migration = importlib.import_module(f"articles.migrations.{name}")
-    state = MigrationLoader(connection).project_state(("articles", name))
-    migration.make_groups(state.apps, None)

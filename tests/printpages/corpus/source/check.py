@@ -1,5 +1,10 @@
 """Independent check of a print-page corpus: reads only the .txt/.json pairs."""
-import json, re, sys, pathlib, subprocess
+
+import json
+import pathlib
+import re
+import subprocess
+import sys
 
 WS = re.compile(r"[\s\u3000\ufeff]+")
 SENT_END = "。！？…”』）!?"
@@ -51,7 +56,7 @@ def check(txtp, jsonp):
     doc = json.loads(jsonp.read_text(encoding="utf-8"))
     assert set(doc) == {"print", "editors", "furniture", "stories"}, doc.keys()
     flat = norm(txt)
-    lines = [norm(l) for l in txt.split("\n") if norm(l)]
+    lines = [norm(line) for line in txt.split("\n") if norm(line)]
     side = set()
     for st in doc["stories"]:
         for f in st["figures"]:
@@ -66,13 +71,13 @@ def check(txtp, jsonp):
     def pieced(p):
         """p is made of consecutive lines, with only captions/credits/furniture between pieces"""
         p = norm(p)
-        for i, l in enumerate(lines):
-            if not p.startswith(l):
+        for i, line in enumerate(lines):
+            if not p.startswith(line):
                 continue
-            rest, j = p[len(l):], i + 1
+            rest, j = p[len(line) :], i + 1
             while rest and j < len(lines):
                 if rest.startswith(lines[j]):
-                    rest = rest[len(lines[j]):]
+                    rest = rest[len(lines[j]) :]
                 elif lines[j] not in side:
                     break
                 j += 1
@@ -105,17 +110,24 @@ def check(txtp, jsonp):
         if any(n in p for p in pool):
             continue
         # a line carrying a caption plus its bracketed credit, or a bracketed credit
-        if any(n == norm(c) + "（" + norm(cr) + "）" or n == norm(c) + norm(cr)
-               for st in doc["stories"] for f in st["figures"]
-               for c, cr in [(f["caption"], f["credit"])]):
+        if any(
+            n == norm(c) + "（" + norm(cr) + "）" or n == norm(c) + norm(cr)
+            for st in doc["stories"]
+            for f in st["figures"]
+            for c, cr in [(f["caption"], f["credit"])]
+        ):
             continue
         # byline line: all of it is roles, markers and the story's names
         rest = n
         for nm in sorted(names, key=len, reverse=True):
             if nm:
                 rest = rest.replace(nm, "")
-        rest = re.sub(r"首席记者|本报记者|特约记者|本报评论员|评论员|记者|通讯员|实习生|新华社|文/摄|文|图|摄|[■●◆▲/|｜·]", "", rest)
-        if names and rest == "" :
+        rest = re.sub(
+            r"首席记者|本报记者|特约记者|本报评论员|评论员|记者|通讯员|实习生|新华社|文/摄|文|图|摄|[■●◆▲/|｜·]",
+            "",
+            rest,
+        )
+        if names and rest == "":
             continue
         errs.append(f"line not accounted for: {line[:50]!r}")
     # page header consistency
@@ -124,7 +136,9 @@ def check(txtp, jsonp):
         for k, v in doc["print"].items():
             if k == "date":
                 y, m, d = v.split("-")
-                if not (f"{y}年{int(m)}月{int(d)}日" in first or f"{y}.{m}.{d}" in first or v in first):
+                if not (
+                    f"{y}年{int(m)}月{int(d)}日" in first or f"{y}.{m}.{d}" in first or v in first
+                ):
                     errs.append(f"date {v} not in header {first!r}")
             elif v not in first:
                 errs.append(f"print {k}={v} not in header {first!r}")

@@ -10,7 +10,11 @@ of that line:
   PC page photo credit line
 LABEL@k|text assigns the line to story k (1-based) instead of the current one.
 """
-import json, re, sys, pathlib
+
+import json
+import pathlib
+import re
+import sys
 
 WS = " \t\u3000\r\n\ufeff"
 
@@ -54,9 +58,18 @@ def build(src):
                 raise SystemExit(f"{src}: bad directive {raw}")
             continue
         if raw.startswith("==="):
-            stories.append({"badge": {}, "kicker": "", "title": "", "subtitle": "",
-                            "bylines": [], "sections": [], "figures": [],
-                            "photo_credit": ""})
+            stories.append(
+                {
+                    "badge": {},
+                    "kicker": "",
+                    "title": "",
+                    "subtitle": "",
+                    "bylines": [],
+                    "sections": [],
+                    "figures": [],
+                    "photo_credit": "",
+                }
+            )
             cur = len(stories)
             continue
         if raw == "":
@@ -97,7 +110,9 @@ def build(src):
             st["sections"][-1]["paragraphs"][-1] += t
         elif lab == "C":
             cap, _, cred = t.partition("||")
-            st["figures"].append({"caption": cap.strip(WS), "credit": unbracket(cred) if cred else ""})
+            st["figures"].append(
+                {"caption": cap.strip(WS), "credit": unbracket(cred) if cred else ""}
+            )
         elif lab == "R":
             assert st["figures"][-1]["credit"] == "", src
             st["figures"][-1]["credit"] = unbracket(t)
@@ -128,5 +143,6 @@ if __name__ == "__main__":
         d.mkdir(parents=True, exist_ok=True)
         (d / (src.stem + ".txt")).write_bytes(txt.encode("utf-8"))
         (d / (src.stem + ".json")).write_text(
-            json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         print(d / src.stem)
