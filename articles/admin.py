@@ -28,7 +28,16 @@ from reversion.models import Version
 from . import preview
 from .admin_import import PrintPageImportMixin
 from .checks import placeholder_count, publish_problems, text_warnings
-from .models import Article, ArticleAuthor, Author, Column, Correction, Figure, Section
+from .models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Column,
+    Correction,
+    Figure,
+    PrintSource,
+    Section,
+)
 from .revisions import compare, missing_image_files, restore_changes
 
 # django-admin-sortable2 2.3.1 names its inline templates after the Django version and ships
@@ -272,7 +281,7 @@ class ArticleAuthorInline(ArticlePartInline, SortableTabularInline):
     template = SORTABLE_TABULAR
     extra = 0
     autocomplete_fields = ["author"]
-    fields = ["author", "position"]
+    fields = ["author", "role", "position"]
 
 
 class SectionInline(ArticlePartInline, SortableStackedInline):
@@ -542,13 +551,21 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
     date_hierarchy = "published_at"
     inlines = [ArticleAuthorInline, SectionInline, FigureInline, CorrectionInline]
     actions = ["publish_now", "unpublish"]
-    readonly_fields = ["created_by", "publish_checks"]
+    readonly_fields = ["created_by", "publish_checks", "print_source_link"]
     fieldsets = [
         (None, {"fields": ["column", "kicker", "title", "subtitle", "slug", "summary"]}),
         ("发布", {"fields": [("status", "published_at"), "created_by", "publish_checks"]}),
         (
             "图片与版面",
-            {"fields": ["photo_credit", ("print_publication", "print_date", "print_page")]},
+            {
+                "fields": [
+                    "photo_credit",
+                    ("print_publication", "print_date"),
+                    ("print_page", "print_page_name"),
+                    "print_editors",
+                    "print_source_link",
+                ]
+            },
         ),
     ]
 
@@ -697,6 +714,13 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="版面原文")
+    def print_source_link(self, obj):
+        if obj is None or obj.print_source_id is None:
+            return "—（不是从版面文本导入的）"
+        url = reverse("admin:articles_printsource_change", args=[obj.print_source_id])
+        return format_html('<a href="{}">查看导入时的整版文字</a>', url)
 
     @admin.display(description="发布前检查")
     def publish_checks(self, obj):
@@ -886,6 +910,48 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
             # The revision points at something that no longer exists (an author, a file).
             messages.error(request, f"无法恢复这个版本：它引用的内容已不存在（{error}）。")
             return redirect("admin:articles_article_history", article.pk)
+
+
+@admin.register(PrintSource)
+class PrintSourceAdmin(admin.ModelAdmin):
+    """The imported page, for staff to read: what each article came from, furniture included."""
+
+    list_display = ["__str__", "imported_at", "imported_by"]
+    fields = ["imported_at", "imported_by", "made_articles", "furniture", "text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (
+                request.user.has_perm("articles.view_article")
+                or request.user.has_perm("articles.change_article")
+            )
+        )
+
+    @admin.display(description="由它生成的文章")
+    def made_articles(self, obj):
+        return (
+            format_html_join(
+                "、",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("admin:articles_article_change", args=[a.pk]), a.title)
+                    for a in obj.articles.all()
+                ),
+            )
+            or "—"
+        )
 
 
 @admin.register(Column)

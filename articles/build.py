@@ -1,10 +1,13 @@
 """Create an article, with its sections and figures, from a plain data structure.
 
 The structure is what the print-page reader produces: a dict with badge (list of str), kicker,
-title, subtitle, authors (list of names), sections (list of {heading, paragraphs}), figures
-(list of {caption, section, after_paragraph}) and photo_credit.
+title, subtitle, authors (list of names) or bylines (list of {name, role}), sections (list of
+{heading, paragraphs}), figures (list of {caption, credit, section, after_paragraph}),
+photo_credit, and where the page shows them print ({paper, date, page, page_name}) and
+editors (责任编辑 names).
 """
 
+import datetime as dt
 import hashlib
 import json
 
@@ -13,27 +16,55 @@ from django.db import transaction
 from .models import Article, ArticleAuthor, Author, Column, Figure, Section
 
 
+def _print_date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 @transaction.atomic
 def create_article(
-    data, *, column=None, status=Article.Status.DRAFT, published_at=None, external_id=None
+    data,
+    *,
+    column=None,
+    status=Article.Status.DRAFT,
+    published_at=None,
+    external_id=None,
+    print_source=None,
 ):
     if column is None and data.get("badge"):
         column, _ = Column.objects.get_or_create(name=" ".join(data["badge"]))
+    printed = data.get("print") or {}
     article = Article.objects.create(
         kicker=data.get("kicker", ""),
         title=data["title"],
         subtitle=data.get("subtitle", ""),
         column=column,
         photo_credit=data.get("photo_credit", ""),
+        print_publication=printed.get("paper", ""),
+        print_date=_print_date(printed.get("date")),
+        print_page=printed.get("page", ""),
+        print_page_name=printed.get("page_name", ""),
+        print_editors=" ".join(data.get("editors") or []),
+        print_source=print_source,
         status=status,
         published_at=published_at,
         external_id=external_id,
     )
-    for position, name in enumerate(data.get("authors", []), start=1):
+    bylines = data.get("bylines") or [{"name": n, "role": ""} for n in data.get("authors", [])]
+    seen = set()
+    for byline in bylines:
+        name = byline.get("name", "")
+        if not name or name in seen:
+            continue  # a role printed without a name (本报评论员), or a name printed twice
+        seen.add(name)
         author = Author.objects.filter(name=name).order_by("id").first()
         if author is None:
             author = Author.objects.create(name=name)
-        ArticleAuthor.objects.create(article=article, author=author, position=position)
+        ArticleAuthor.objects.create(
+            article=article, author=author, role=byline.get("role", ""), position=len(seen)
+        )
     sections = [
         Section.objects.create(
             article=article,

@@ -151,6 +151,24 @@ class Article(models.Model):
     print_publication = models.CharField("刊载报纸", max_length=100, blank=True)
     print_date = models.DateField("见报日期", null=True, blank=True)
     print_page = models.CharField("版次", max_length=20, blank=True, help_text="例如 3 或 A3。")
+    print_page_name = models.CharField(
+        "版名", max_length=40, blank=True, help_text="版面的名称，例如“要闻”“城事”。"
+    )
+    print_editors = models.CharField(
+        "责任编辑",
+        max_length=100,
+        blank=True,
+        help_text="见报时的责任编辑，多人用空格隔开；显示在文章末尾，与报纸一致。",
+    )
+    print_source = models.ForeignKey(
+        "PrintSource",
+        verbose_name="版面原文",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="articles",
+    )
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -252,6 +270,18 @@ class Article(models.Model):
         return [byline.author for byline in self.bylines.all()]
 
     @property
+    def byline_groups(self):
+        """The byline as print sets it: [(role, [authors])], a role written once before the
+        names that share it ("记者 王强 李明 通讯员 陈晓琳")."""
+        groups = []
+        for byline in self.bylines.all():
+            if groups and groups[-1][0] == byline.role:
+                groups[-1][1].append(byline.author)
+            else:
+                groups.append((byline.role, [byline.author]))
+        return groups
+
+    @property
     def lead_figure(self):
         figures = getattr(self, "listing_figures", None)
         if figures is None:
@@ -275,6 +305,12 @@ class ArticleAuthor(models.Model):
     )
     author = models.ForeignKey(
         Author, verbose_name="作者", on_delete=models.PROTECT, related_name="bylines"
+    )
+    role = models.CharField(
+        "身份",
+        max_length=20,
+        blank=True,
+        help_text="见报时名字前的身份，例如 记者、通讯员、实习生、特约记者、摄影、本报评论员；可留空。",
     )
     position = models.PositiveSmallIntegerField("署名顺序", default=0)
 
@@ -547,6 +583,35 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.note[:40]
+
+
+class PrintSource(models.Model):
+    """The text of a print page as it was imported: every article made from it links here.
+
+    Nothing of a page is lost on import: what went into no article (the page header, editors'
+    lines, jump lines) is kept here as furniture, and staff can read the whole page.
+    """
+
+    text = models.TextField("版面原文")
+    furniture = models.TextField("版面信息（未放进文章的行）", blank=True)
+    imported_at = models.DateTimeField("导入时间", default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "版面原文"
+        verbose_name_plural = "版面原文"
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        first = next((line.strip() for line in self.text.splitlines() if line.strip()), "")
+        return f"{first[:30]}（{self.imported_at:%Y-%m-%d %H:%M}）"
 
 
 class PreviewLink(models.Model):

@@ -92,7 +92,11 @@ ARTICLE = CompiledQuery(
 AUTHORS = CompiledQuery(
     lambda article: (
         Author.objects.filter(bylines__article_id=article)
-        .annotate(byline_id=F("bylines__id"), byline_position=F("bylines__position"))
+        .annotate(
+            byline_id=F("bylines__id"),
+            byline_position=F("bylines__position"),
+            byline_role=F("bylines__role"),
+        )
         .order_by("bylines__position", "bylines__id")
     ),
     article=int,
@@ -137,8 +141,8 @@ def load_article_page(pk):
     for author in AUTHORS(article=pk):
         byline = ArticleAuthor.from_db(
             article._state.db,
-            ["id", "article_id", "author_id", "position"],
-            [author.byline_id, pk, author.pk, author.byline_position],
+            ["id", "article_id", "author_id", "role", "position"],
+            [author.byline_id, pk, author.pk, author.byline_role, author.byline_position],
         )
         byline.author = author
         bylines.append(byline)

@@ -223,3 +223,19 @@ def test_a_figure_cannot_be_placed_in_another_articles_section(client, editor):
     assert response.status_code == 200
     assert "选择一个有效的选项" in form_errors(response)
     assert article.figures.get().section.article_id == article.pk
+
+
+def test_an_editor_gives_a_byline_its_role_and_readers_see_it(client, editor):
+    article = make_article("港口", authors=[make_author("许静")])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client, url)
+    data["bylines-0-role"] = "本报记者"
+    data["print_page_name"] = "城事"
+    data["print_editors"] = "王敏"
+    response = client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert article.bylines.get().role == "本报记者"
+    client.logout()
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert page.select_one(".article .byline").get_text(" ", strip=True) == "本报记者 许静"
+    assert page.select_one(".print-editors").get_text() == "责任编辑：王敏"

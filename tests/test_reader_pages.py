@@ -403,3 +403,31 @@ def test_column_page_does_not_repeat_its_name_on_every_item(client):
     assert soup.select(".item .item__column") == []
     home = soup_of(client, reverse("articles:home"))
     assert home.select_one(".item .item__column").get_text() == "城市观察"
+
+
+def test_the_byline_shows_each_role_once_before_its_names_as_print_does(client):
+    article = make_article(
+        "港口", authors=[make_author("王强"), make_author("李明"), make_author("陈晓琳")]
+    )
+    roles = {"王强": "记者", "李明": "记者", "陈晓琳": "通讯员"}
+    for byline in article.bylines.all():
+        byline.role = roles[byline.author.name]
+        byline.save()
+    soup = soup_of(client, article.get_absolute_url())
+    byline = soup.select_one(".article .byline")
+    assert byline.get_text(" ", strip=True) == "记者 王强 李明 通讯员 陈晓琳"
+    assert [a.get_text() for a in byline.select("a[rel=author]")] == ["王强", "李明", "陈晓琳"]
+    # Author pages and structured data still name the people, not their roles.
+    assert [a["name"] for a in json_ld(soup)["author"]] == ["王强", "李明", "陈晓琳"]
+
+
+def test_the_page_name_and_the_editor_are_shown_as_print_does(client):
+    article = article_with_everything()
+    article.print_page_name = "要闻"
+    article.print_editors = "王敏"
+    article.save()
+    soup = soup_of(client, article.get_absolute_url())
+    assert (
+        soup.select_one(".provenance").get_text() == "原载于《钱塘日报》2026年11月27日第3版（要闻）"
+    )
+    assert soup.select_one(".print-editors").get_text() == "责任编辑：王敏"
