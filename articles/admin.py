@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import reversion
 from adminsortable2.admin import (
     CustomInlineFormSetMixin,
@@ -456,7 +458,7 @@ class ArticleAdminForm(forms.ModelForm):
             and cleaned_data.get("edit_token") != self.current_token
             and not cleaned_data.get("overwrite")
         ):
-            raise ValidationError(stale_message(self.instance), code="stale")
+            raise ValidationError(stale_message(self.instance, self.current_token), code="stale")
         # A disabled field ignores what is posted, so a hand-made POST cannot publish. Say so
         # instead of quietly saving a draft the reporter believes is published.
         for name in self.LOCKED_FOR_REPORTERS:
@@ -500,7 +502,7 @@ def edit_token(article):
     return article.updated_at.isoformat() if article and article.updated_at else ""
 
 
-def stale_message(article):
+def stale_message(article, current_token=""):
     latest = (
         Version.objects.get_for_object_reference(Article, article.pk)
         .select_related("revision__user")
@@ -510,7 +512,13 @@ def stale_message(article):
     who = "别人"
     if latest is not None and latest.revision.user is not None:
         who = latest.revision.user.get_full_name() or latest.revision.user.get_username()
-    current = Article.objects.filter(pk=article.pk).values_list("updated_at", flat=True).first()
+    # The token is the article's updated_at as it stands: on a restore page the row read from
+    # the database is the old version's, reverted for the form.
+    current = (
+        datetime.fromisoformat(current_token)
+        if current_token
+        else Article.objects.filter(pk=article.pk).values_list("updated_at", flat=True).first()
+    )
     when = f"{timezone.localtime(current):%H:%M:%S}" if current else ""
     return (
         f"没有保存：你打开这篇文章之后，{who} 在 {when} 保存了新的修改。为了不覆盖对方的工作，"
@@ -878,16 +886,36 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
         return TemplateResponse(request, self.compare_template, context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "POST":
-            return self._revision_view(request, object_id, version_id, extra_context)
-        # The token is read under the row lock, as for an ordinary save (get_object).
+        # django-reversion reverts the article in the database before its form runs, and keeps
+        # the change only if the form saves. Everything here happens in one transaction, so
+        # that what is done to make the revert possible is undone with it.
         with transaction.atomic():
-            lock_article(object_id)
-            return self._revision_view(request, object_id, version_id, extra_context)
+            if request.method == "POST":
+                # The token is read under the row lock, as for an ordinary save (get_object).
+                lock_article(object_id)
+            article = get_object_or_404(Article, pk=object_id)
+            # Judged on the article as it stands, not as the version would make it: a reporter
+            # may not take a published article back to a draft by restoring one.
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+            was_public = article.is_public
+            response = self._revision_view(request, article, version_id, extra_context)
+            saved = edit_token(Article.objects.filter(pk=article.pk).first()) != edit_token(article)
+            if request.method != "POST" or not saved:
+                transaction.set_rollback(True)  # a look, or a refused save: nothing stays
+            elif was_public and not Article.objects.get(pk=article.pk).is_public:
+                # Taken down by the restore: links shared before stop working, as on any
+                # other takedown (save_model sees the article already reverted).
+                revoked = preview.revoke_links(article)
+                if revoked:
+                    self.message_user(
+                        request, f"文章已撤下，它的 {revoked} 个分享预览链接已同时撤销。"
+                    )
+            return response
 
-    def _revision_view(self, request, object_id, version_id, extra_context):
+    def _revision_view(self, request, article, version_id, extra_context):
+        object_id = str(article.pk)
         version = get_object_or_404(Version, pk=version_id, object_id=object_id)
-        article = get_object_or_404(Article, pk=object_id)
         request._article_token_before_revert = edit_token(article)
         missing = missing_image_files(version)
         if missing and request.method == "GET":
@@ -904,6 +932,13 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
             "restore_version": version,
             **(extra_context or {}),
         }
+        # The version puts sections and figures back at their old positions, which rows of the
+        # article may hold now (after a reorder): unique at every moment, so those rows move
+        # out of the way first, as an inline's save does. Undone if nothing is saved.
+        for model in (Section, Figure):
+            rows = model.objects.filter(article=article)
+            offset = (rows.aggregate(m=Max("position"))["m"] or 0) + 1000
+            rows.update(position=F("position") + offset)
         try:
             return super().revision_view(request, object_id, version_id, extra_context)
         except (IntegrityError, OSError) as error:

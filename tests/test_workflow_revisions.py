@@ -1,11 +1,14 @@
 """Revisions, compare, restore, stale saves and drag-and-drop ordering, through the admin."""
 
+from datetime import timedelta
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Correction, Figure, Section
@@ -205,9 +208,8 @@ def test_a_reporter_cannot_restore_a_revision_of_a_published_article(client, edi
     save(client, article, title="编辑改过")
     client.force_login(reporter)
     url = reverse("admin:articles_article_revision", args=[article.pk, versions(article)[0].pk])
-    data = form_data(client, url)
-    data["title"] = "记者想恢复"
-    assert client.post(url, data).status_code == 403
+    assert client.get(url).status_code == 403  # not even opened: it is not theirs to change
+    assert client.post(url, {"title": "记者想恢复"}).status_code == 403
     article.refresh_from_db()
     assert article.title == "编辑改过"
 
@@ -339,3 +341,62 @@ def test_restoring_an_old_version_keeps_the_corrections_published_since(client, 
     assert list(Correction.objects.values_list("note", flat=True)) == ["更正：产值应为102亿元。"]
     response = client.get(article.get_absolute_url())
     assert "更正：产值应为102亿元。" in text(response)
+
+
+def test_a_version_from_before_a_reorder_opens_and_restores_the_old_order(client, editor):
+    article = make_article(sections=[("甲节", "甲。"), ("乙节", "乙。")])
+    for caption in ("图一", "图二", "图三"):
+        make_figure(article, caption=caption, section=article.sections.first())
+    save(client, article)
+    # The third figure to the top, the sections swapped: positions every row held before.
+    save(
+        client,
+        article,
+        **{"figures-0-position": "2", "figures-1-position": "3", "figures-2-position": "1"},
+        **{"sections-0-position": "2", "sections-1-position": "1"},
+    )
+    assert [f.caption for f in article.figures.order_by("position")] == ["图三", "图一", "图二"]
+    url = reverse("admin:articles_article_revision", args=[article.pk, versions(article)[0].pk])
+    response = client.get(url)
+    assert response.status_code == 200, text(response)
+    assert "恢复这个版本会改变什么" in text(response)
+    # Looking changed nothing.
+    assert [f.caption for f in article.figures.order_by("position")] == ["图三", "图一", "图二"]
+    response = client.post(url, form_data(client, url))
+    assert response.status_code == 302, form_errors(response)
+    assert [f.caption for f in article.figures.order_by("position")] == ["图一", "图二", "图三"]
+    assert [s.heading for s in article.sections.order_by("position")] == ["甲节", "乙节"]
+
+
+def test_a_reporter_cannot_take_a_published_article_offline_by_restoring_a_draft_version(
+    client,
+):
+    reporter = make_reporter()
+    article = make_article("记者的稿", published=False, created_by=reporter)
+    client.force_login(reporter)
+    save(client, article)  # a draft version
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
+    draft_version = versions(article)[0]
+    url = reverse("admin:articles_article_revision", args=[article.pk, draft_version.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
+    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
+
+
+def test_restoring_a_draft_version_of_a_public_article_revokes_its_preview_links(client, editor):
+    from articles.preview import create_link
+
+    article = make_article("先草稿后发布", published=False)
+    save(client, article)  # the draft version
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=5)
+    )
+    _link, path = create_link(article)
+    url = reverse("admin:articles_article_revision", args=[article.pk, versions(article)[0].pk])
+    response = client.post(url, form_data(client, url), follow=True)
+    assert "分享预览链接已同时撤销" in text(response)
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+    client.logout()
+    assert client.get(path).status_code == 410
