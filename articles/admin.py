@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import reversion
 from adminsortable2.admin import (
@@ -10,7 +10,9 @@ from adminsortable2.admin import (
 from django import VERSION as DJANGO_VERSION
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.db.models.fields.files import FieldFile
@@ -53,7 +55,18 @@ admin.site.site_title = "钱塘观察 稿件管理"
 admin.site.index_title = "编辑部工作台"
 
 
+# The largest order number a row may have (the column is a small integer). Checked on the form:
+# the model's own check is skipped for positions (below), and a number past the database's
+# integers made a server error instead of a message.
+MAX_POSITION = 32767
+
+
 class PositionedForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:
+            self.fields["position"].validators.append(MaxValueValidator(MAX_POSITION))
+
     def _get_validation_exclusions(self):
         # Each row checked alone against the database would see the old position of a row it
         # is trading places with; PositionedFormSet checks the positions of all rows together.
@@ -185,10 +198,66 @@ class PlainTextField(forms.CharField):
         return value.replace("\r\n", "\n") if value else value
 
 
-PLAIN_TEXT = {models.TextField: {"form_class": PlainTextField}}
+class BoundedSplitDateTimeField(forms.SplitDateTimeField):
+    """A date and time an article can have: years 1900 to 9998.
+
+    Year 1 in Shanghai is year 0 in UTC, which Python cannot hold: the save failed with a
+    server error and lost the form.
+    """
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and not 1900 <= value.year <= 9998:
+            raise ValidationError("请填写 1900 年到 9998 年之间的日期。", code="out_of_range")
+        return value
 
 
-class ArticlePartInline:
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A choice among rows whose id a hand-made POST may make too large for the database."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+PLAIN_TEXT = {
+    models.TextField: {"form_class": PlainTextField},
+    models.DateTimeField: {
+        "form_class": BoundedSplitDateTimeField,
+        "widget": admin.widgets.AdminSplitDateTime,
+    },
+}
+
+
+# The largest id a row can have in any of the databases the site runs on (a 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class BoundedAutocompleteSelect(AutocompleteSelect):
+    """Re-shows a refused form without looking up an id no row can have (that was a 500)."""
+
+    def optgroups(self, name, value, attr=None):
+        value = [v for v in value if not (str(v).isdigit() and int(v) > MAX_ID)]
+        return super().optgroups(name, value, attr)
+
+
+class BoundedChoicesMixin:
+    """Foreign keys that answer an out-of-range id from a hand-made POST with a form error."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", BoundedModelChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = BoundedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ArticlePartInline(BoundedChoicesMixin):
     """An inline whose rows can only be changed by someone who may change the article."""
 
     formfield_overrides = PLAIN_TEXT
@@ -260,9 +329,10 @@ class ArticleSectionField(forms.ModelChoiceField):
 class FigureForm(PositionedForm):
     def clean(self):
         cleaned_data = super().clean()
-        # A photo uploaded over a stand-in is the real one, unless the editor says otherwise.
-        if "image" in self.changed_data and "is_placeholder" not in self.changed_data:
-            cleaned_data["is_placeholder"] = False
+        # A stand-in stops being one only when a photo is uploaded over it: the flag is not a
+        # box to untick (that would show the generated picture to readers as a photo).
+        if "image" in self.changed_data:
+            self.instance.is_placeholder = False
         return cleaned_data
 
     def clean_image(self):
@@ -313,7 +383,7 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
         "is_placeholder",
         "position",
     ]
-    readonly_fields = ["thumbnail"]
+    readonly_fields = ["thumbnail", "is_placeholder"]
 
     def get_queryset(self, request):
         # Every row shows its thumbnail: the renditions come in one query, not one per figure.
@@ -339,10 +409,32 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
         return figure_thumbnail(obj)
 
 
+class CorrectionForm(forms.ModelForm):
+    # A correction can't be changed once saved, so a slip in its date would stay public.
+    LATEST_AHEAD = timedelta(minutes=5)
+
+    def clean_corrected_at(self):
+        when = self.cleaned_data.get("corrected_at")
+        if when is None:
+            return when
+        if when > timezone.now() + self.LATEST_AHEAD:
+            raise ValidationError(
+                "更正时间不能晚于现在：更正保存后不能再改，请填写实际更正的时间。"
+            )
+        published_at = self.instance.article.published_at if self.instance.article_id else None
+        if published_at is not None and when < published_at:
+            raise ValidationError(
+                "更正时间早于文章的发布时间"
+                f"（{timezone.localtime(published_at):%Y-%m-%d %H:%M}），请检查。"
+            )
+        return when
+
+
 class CorrectionInline(ArticlePartInline, admin.TabularInline):
     """Corrections are appended, never changed or removed: a wrong one gets a further one."""
 
     model = Correction
+    form = CorrectionForm
     extra = 0
     fields = ["note", "corrected_at"]
 
@@ -528,7 +620,7 @@ def stale_message(article, current_token=""):
 
 
 @admin.register(Article)
-class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
+class ArticleAdmin(BoundedChoicesMixin, PrintPageImportMixin, SortableAdminBase, VersionAdmin):
     form = ArticleAdminForm
     formfield_overrides = PLAIN_TEXT
     # django-reversion sets its own list template; ours extends it (import link + recover link).
@@ -643,6 +735,17 @@ class ArticleAdmin(PrintPageImportMixin, SortableAdminBase, VersionAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and can_edit_article(request.user, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The delete pages (one article, or the list's bulk action) name each correction as a
+        # protected object and refuse: a corrected article is taken down, not deleted.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        corrections = Correction.objects.filter(article__in=list(objs)).select_related("article")
+        protected = list(protected) + [
+            f"《{c.article.title}》的更正：{c.note[:40]}（有更正的文章只能撤下，不能删除）"
+            for c in corrections
+        ]
+        return deleted, model_count, perms_needed, protected
 
     def has_publish_permission(self, request):
         return can_publish(request.user)

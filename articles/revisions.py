@@ -194,6 +194,8 @@ class _Names:
     def text(self, model, name, value):
         if value is None or value == "":
             return ""
+        if isinstance(value, bool):
+            return "是" if value else "否"
         if model is Article and name == "status":
             return str(dict(Article.Status.choices).get(value, value))
         if name == "column":

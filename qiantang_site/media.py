@@ -15,6 +15,8 @@ from django.http import Http404
 from django.urls import re_path
 from django.views.static import serve
 
+from articles.methods import read_only
+
 from .storage import safe_content_type
 
 RENDITIONS = "renditions"
@@ -61,4 +63,6 @@ def media_urlpatterns():
     prefix = settings.MEDIA_URL.lstrip("/")
     if not prefix or settings.MEDIA_URL.startswith(("http://", "https://")):
         return []
-    return [re_path(rf"^{re.escape(prefix + RENDITIONS)}/(?P<path>.*)$", serve_media)]
+    # GET and HEAD only: TRACE and OPTIONS were answered with the whole picture.
+    view = read_only(serve_media)
+    return [re_path(rf"^{re.escape(prefix + RENDITIONS)}/(?P<path>.*)$", view)]

@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from articles.methods import read_only
+
 from .health import healthz
 from .media import media_urlpatterns
 
@@ -17,7 +19,8 @@ def favicon(request):
 handler400 = "qiantang_site.errors.bad_request"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    # GET and HEAD only, 405 otherwise (a POST got the CSRF page before): as readers' pages.
+    path("healthz", read_only(healthz), name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("favicon.ico", favicon),
     path("", include("articles.urls")),

@@ -159,6 +159,9 @@ def test_uploaded_media_is_served_as_a_picture_or_a_download_never_as_a_page(sit
     renditions.mkdir(parents=True, exist_ok=True)
     (renditions / "evil.html").write_text("<script>alert(1)</script>")
     (renditions / "evil.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>")
+    for method in ("TRACE", "OPTIONS", "POST", "DELETE"):
+        response, body = request(server, "/media/renditions/evil.html", method=method)
+        assert response.status in (204, 405) and body == b"", method
     for name in ("evil.html", "evil.svg"):
         response, _ = request(server, f"/media/renditions/{name}")
         assert response.status == 200

@@ -113,3 +113,19 @@ def test_an_article_already_public_with_stand_ins_can_still_be_corrected(desk):
     response = desk.post(url, data)
     assert response.status_code == 302, form_errors(response)
     assert Article.objects.get().summary == "修正后的摘要。"
+
+
+def test_a_stand_in_stays_one_until_a_photo_is_uploaded_over_it(desk):
+    call_command("load_seed", stdout=io.StringIO())
+    article = Article.objects.get()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = BeautifulSoup(desk.get(url).content, "html.parser")
+    assert page.select_one("#id_figures-0-is_placeholder") is None  # shown, not a box to untick
+    data = form_data(desk, url)
+    data.pop("figures-0-is_placeholder", None)  # what an unticked box would send
+    data["figures-0-is_placeholder"] = ""
+    response = desk.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert Figure.objects.filter(is_placeholder=True).count() == 6
+    page = BeautifulSoup(desk.get(article.get_absolute_url()).content, "html.parser")
+    assert page.select("article img") == []

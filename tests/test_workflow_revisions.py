@@ -400,3 +400,49 @@ def test_restoring_a_draft_version_of_a_public_article_revokes_its_preview_links
     assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
     client.logout()
     assert client.get(path).status_code == 410
+
+
+@pytest.mark.parametrize("how", ["delete page", "bulk action"])
+def test_an_article_with_a_correction_cannot_be_deleted(client, editor, how):
+    article = make_article("有更正")
+    make_correction(article, note="更正：日期有误。")
+    if how == "delete page":
+        url = reverse("admin:articles_article_delete", args=[article.pk])
+        page = text(client.get(url))
+        response = client.post(url, {"post": "yes"})
+    else:
+        url = reverse("admin:articles_article_changelist")
+        data = {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"}
+        page = text(client.post(url, {k: v for k, v in data.items() if k != "post"}))
+        response = client.post(url, data)
+    assert "有更正的文章只能撤下，不能删除" in page
+    assert response.status_code in (200, 403)
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert Correction.objects.filter(article=article).count() == 1
+
+
+def test_a_correction_dated_in_the_future_or_before_publication_is_refused(client, editor):
+    article = make_article("更正时间", published_at=timezone.now() - timedelta(days=1))
+    url = change_url(article)
+    for when, message in (
+        (timezone.now() + timedelta(days=30), "更正时间不能晚于现在"),
+        (timezone.now() - timedelta(days=3), "更正时间早于文章的发布时间"),
+    ):
+        local = timezone.localtime(when)
+        data = add_inline_rows(
+            form_data(client, url),
+            "corrections",
+            [
+                {
+                    "note": "更正：一处笔误。",
+                    "corrected_at_0": f"{local:%Y-%m-%d}",
+                    "corrected_at_1": f"{local:%H:%M:%S}",
+                }
+            ],
+        )
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert message in form_errors(response)
+        page = BeautifulSoup(response.content, "html.parser")
+        assert page.select_one("#id_corrections-0-note").get_text().strip() == "更正：一处笔误。"
+    assert not Correction.objects.exists()
