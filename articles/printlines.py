@@ -182,18 +182,27 @@ def print_header(text):
             return None
     # A header names the day or the page, and something else besides; one name at most is left
     # (the page's name: 要闻, 文化).
-    if not kinds & {"date", "page"} or (len(kinds) < 2 and text != text.split()[0]):
+    alone = len(_HEADER_SPLIT.split(text)) == 1
+    # "A03 要闻" names the page too.
+    if not kinds & {"date", "page"} or (len(kinds) < 2 and not alone and kinds != {"page"}):
         return None
-    if len(names) > 1:
+    if len(names) > 2:
         return None
     if names:
-        found["page_name"] = names[0]
+        # "要闻·城事": a page name of two parts.
+        found["page_name"] = "·".join(names)
     return found
 
 
-_EDITOR_LINE = re.compile(r"^(?:责任编辑|责编|美术编辑|美编|校对|版式设计|版面设计|编辑)\s*[:：\s]")
+_EDITOR_LINE = re.compile(
+    r"^(?:本版)?(?:责任编辑|责编|美术编辑|美编|校对|版式设计|版面设计|版式|编辑)\s*[:：\s]"
+)
 _EDITORS = re.compile(
-    rf"(?:责任编辑|责编)\s*[:：]?\s*(?P<names>.*?)\s*(?=[{_CJK}]{{1,4}}\s*[:：]|[|｜│]|$)"
+    rf"(?:责任编辑|责编|本版编辑)\s*[:：]?\s*(?P<names>.*?)\s*(?=[{_CJK}]{{1,4}}\s*[:：]|[|｜│]|$)"
+)
+# A page with no 责任编辑 may name its editor plainly: "编辑：王敏 校对：李华".
+_PLAIN_EDITOR = re.compile(
+    rf"^编辑\s*[:：]?\s*(?P<names>.*?)\s*(?=[{_CJK}]{{1,4}}\s*[:：]|[|｜│]|$)"
 )
 
 
@@ -203,7 +212,7 @@ def editor_names(text):
     text = text.strip(WHITESPACE)
     if not _EDITOR_LINE.match(text) or _STOP.search(text) or len(text) > 80:
         return None
-    match = _EDITORS.search(text)
+    match = _EDITORS.search(text) or _PLAIN_EDITOR.search(text)
     if not match:
         return []
     tokens = [t for t in re.split(r"[\s、，,/／]+", match.group("names")) if t]
@@ -230,8 +239,8 @@ _CREDIT_LINE = re.compile(
 )
 _CREDIT_WORDS = re.compile(r"本版|图片由|照片由|摄影|图片来源|供图|^图\s*[:：／/]|提供|拍摄")
 _PHOTO_CREDIT = re.compile(
-    rf"^[（(]\s*(?P<a>[^（）()，。；]{{2,40}}?(?:摄|摄影|供图|提供|拍摄|资料图片|资料图|发))\s*[）)]$"
-    rf"|^(?P<b>[{_CJK}]{{0,6}}(?:记者|通讯员|摄影师|摄影)\s*[{_CJK}·]{{1,4}}(?:\s+[{_CJK}·]{{1,4}})*\s*摄)$"
+    rf"^[（(]\s*(?P<a>[^（）()，。；]{{0,40}}?(?:摄|摄影|供图|提供|拍摄|资料图片|资料图|发))\s*[）)]$"
+    rf"|^(?P<b>[{_CJK}]{{0,6}}(?:记者|通讯员|摄影师|摄影)\s*[{_CJK}·]{{1,4}}(?:\s+[{_CJK}·]{{1,4}})*\s*[/／]?\s*摄)$"
     rf"|^(?P<c>[{_CJK}·]{{2,4}}(?:\s+[{_CJK}·]{{1,3}})?\s+摄)$"
     rf"|^(?P<d>[{_CJK}]{{2,12}}供图|(?:新华社|中新社)发|资料图片|资料图)$"
 )
@@ -328,6 +337,7 @@ BYLINE_ROLES = sorted(
 _LEAD_MARK = re.compile(r"(?:^|(?<=\s))(?P<mark>文|图|摄影|摄|图文)\s*[/／|｜:：]\s*")
 _TRAIL_MARKS = {
     "摄",
+    "摄影报道",
     "文",
     "图",
     "摄影",
@@ -354,9 +364,9 @@ class Byline:
 def parse_byline(text):
     """A Byline from a line of names, or None if the line is not one."""
     line = text.strip(WHITESPACE)
-    strong = False
+    strong = bullet = False
     if line[:1] in _BULLETS:
-        line, strong = line.lstrip(_BULLETS + WHITESPACE), True
+        line, bullet = line.lstrip(_BULLETS + WHITESPACE), True
     if (
         not line
         or len(line) > 60
@@ -414,6 +424,10 @@ def parse_byline(text):
             )
         paired.append((token, token_role))
         i += 1
+    # A bullet marks a byline (◆王 沁) but also a sub-heading or a box's label (■相关链接):
+    # with no role, it counts only before names of the usual length.
+    if bullet and not strong:
+        strong = padded or all(2 <= len(name) <= 3 for name, _ in paired)
     return Byline(paired, strong, padded, warnings)
 
 
@@ -461,8 +475,10 @@ def dateline(text):
 
 
 # 问：/答：/记者：/沈立群： at the head of a sentence: an interview's turn, always text.
-_INTERVIEW = re.compile(rf"^(?:问|答|[{_CJK}]{{1,4}})\s*[:：]\s*\S")
-_FIGURE_MARK = re.compile(r"^(?:图\s*[①-⑳\d一二三四五六七八九十]|[上下左右中]图|图为|组图)")
+_INTERVIEW = re.compile(rf"^[{_BULLETS}]?\s*(?:问|答|[{_CJK}]{{1,4}})\s*[:：]\s*\S")
+_FIGURE_MARK = re.compile(
+    r"^(?:图\s*[①-⑳\d一二三四五六七八九十]|[上下左右中]图|图为|组图|[▲△]\s*\S)"
+)
 _LABEL_WORDS = re.compile(
     "简讯|快讯|速递|链接|贴士|提示|社论|评论|时评|短评|观察|访谈|专访|手记|延伸阅读|背景|声音|"
     "数读|调查|关注|聚焦|特稿|深读|视点|热点|动态|资讯|新闻眼|一线"
@@ -1175,6 +1191,26 @@ def read_roles(lines, overrides=None, trace=None):
             result[index] = ("credit", aside[1], None, None, aside[2])
         else:
             chain_at.append(index)
+    # A paper's name on a line of its own, in the block of a page header: "钱塘日报" over
+    # "2026年6月2日 星期二 A05".
+    for index in list(chain_at):
+        line = lines[index]
+        if _PAPER.match(line.text) and 3 <= line.length <= 8 and overrides.get(index) is None:
+            neighbours = [lines[j] for j in (index - 1, index + 1) if 0 <= j < len(lines)]
+            if any(
+                other.block == line.block
+                and result[lines.index(other)] is not None
+                and result[lines.index(other)][0] == "furniture"
+                for other in neighbours
+            ):
+                result[index] = (
+                    "furniture",
+                    "报名，与报头同在一块",
+                    None,
+                    None,
+                    {"paper": line.text},
+                )
+                chain_at.remove(index)
     chain = [lines[i] for i in chain_at]
     for position, index in enumerate(chain_at):
         following = lines[index + 1] if index + 1 < len(lines) else None
