@@ -257,11 +257,18 @@ def page_credit(text):
     return None
 
 
+# "本报记者 孙逸 文/摄": the words and the pictures by one hand — a byline, not a photo's credit.
+_WORDS_AND_PICTURES = re.compile(r"文\s*[/／]\s*[摄图]|文\s+图$|图文\s*[/／]")
+
+
+_SOURCE_CREDIT = re.compile(r"^[（(]?\s*(?:摄影|图片来源|图片提供|供图)\s*[:：]")
+
+
 def credit_line(text):
     """The credit in a line that is only a credit: a photographer (（记者 王小明 摄）), a source
     (受访者供图, 图片来源：…, 摄影：…); None for any other line."""
     text = text.strip(WHITESPACE)
-    if len(text) > 60:
+    if len(text) > 60 or _WORDS_AND_PICTURES.search(text):
         return None
     if found := page_credit(text):
         return found
@@ -367,6 +374,9 @@ def parse_byline(text):
     strong = bullet = False
     if line[:1] in _BULLETS:
         line, bullet = line.lstrip(_BULLETS + WHITESPACE), True
+    if line[:1] in "（(" and line[-1:] in "）)":
+        # "（记者 王小明 通讯员 李华）" under a headline.
+        line = line[1:-1].strip(WHITESPACE)
     if (
         not line
         or len(line) > 60
@@ -646,10 +656,11 @@ def _headline_shape(line):
     )
 
 
-def score_lines(chain, uses_indents, uses_blanks, photos, roles=None):
+def score_lines(chain, uses_indents, uses_blanks, photos, roles=None, page_wide=False):
     """An Evidence for each line of the chain; roles, when given, are a first reading of the
     chain, which the features about neighbouring roles use. photos: the page has photos (a
-    credit line, a photographer or a numbered caption says so)."""
+    credit line, a photographer or a numbered caption says so); page_wide: a credit line names
+    the source of all the page's photos (本版图片由…提供, 摄影：…)."""
     out = []
     titled = [_title_evidence(chain, i, uses_blanks) for i in range(len(chain))]
     header_end = _first_header_end(chain, titled)
@@ -673,6 +684,10 @@ def score_lines(chain, uses_indents, uses_blanks, photos, roles=None):
         title_weight, title_why = titled[i]
         before_text = i <= header_end
         quoted = "“" in t and "”" in t
+        # A photographer's line below; one that could be a byline too ("本报记者 张三 摄" under
+        # a headline is the story's byline) counts for less.
+        credited_below = nxt is not None and nxt.credit and not nxt.page_credit
+        byline_below = credited_below and nxt.byline and nxt.byline.strong
         styled = line.two_part or quoted or line.question or "！" in t
 
         # --- body
@@ -748,7 +763,7 @@ def score_lines(chain, uses_indents, uses_blanks, photos, roles=None):
             ev.add("heading", -1)
         if line.figure_mark or line.caption_credit:
             ev.add("heading", -4)
-        if nxt is not None and nxt.credit and not nxt.page_credit:
+        if credited_below and not byline_below:
             ev.add("heading", -3)
         if line.cut:
             ev.add("heading", -2)
@@ -761,11 +776,11 @@ def score_lines(chain, uses_indents, uses_blanks, photos, roles=None):
         if not line.stop and length <= 80:
             ev.add("caption", 0.5, "无句末标点")
         if line.figure_mark:
-            ev.add("caption", 5, "图片编号（图①/上图）")
+            ev.add("caption", 5, "图片标记（图①、上图、图为、▲）")
         if line.caption_credit:
             ev.add("caption", 5, "行尾带摄影署名")
-        if nxt is not None and nxt.credit and not nxt.page_credit:
-            ev.add("caption", 4, "下一行是图片署名")
+        if credited_below:
+            ev.add("caption", 2 if byline_below else 4, "下一行是图片署名")
         if line.scene:
             ev.add("caption", 1.5, "“某某在……”的画面描述")
         if line.dated:
@@ -917,6 +932,10 @@ def score_lines(chain, uses_indents, uses_blanks, photos, roles=None):
                 ev.add("caption", 1.5, "小标题下一行没有句号，后面的段落自成一段")
             if roles[i] == "body" and _continues_open(chain, roles, i, uses_indents):
                 ev.add("body", 1.5, "接续上文被截断的段落")
+            if not (credited_below or line.caption_credit or line.figure_mark or page_wide):
+                if _story_captions_credited(chain, roles, i):
+                    # The story's photos carry their photographers; this line carries none.
+                    ev.add("caption", -1)
             if not _text_started(roles, i):
                 ev.add("heading", -0.5 if styled else -1.5)
             if peers[i]:
@@ -946,6 +965,26 @@ def _first_header_end(chain, titled):
         if titled[i][1] in ("下接署名", "下接人名"):
             return i + 1
     return len(chain)
+
+
+def _story_captions_credited(chain, roles, i):
+    """Other captions of line i's story (first reading) carry their photographer's credit."""
+    start = i
+    while start > 0 and not (roles[start] in HEADER_ROLES and roles[start - 1] not in HEADER_ROLES):
+        start -= 1
+    end = i + 1
+    while end < len(roles) and not (
+        roles[end] in HEADER_ROLES and roles[end - 1] not in HEADER_ROLES
+    ):
+        end += 1
+    credited = [
+        j
+        for j in range(start, end)
+        if j != i
+        and roles[j] == "caption"
+        and (chain[j].caption_credit or (j + 1 < len(roles) and roles[j + 1] == "credit"))
+    ]
+    return bool(credited)
 
 
 def _text_started(roles, i):
@@ -1232,7 +1271,8 @@ def read_roles(lines, overrides=None, trace=None):
     photos = any(line.credit or line.caption_credit or line.figure_mark for line in lines)
     evidence = score_lines(chain, uses_indents, uses_blanks, photos)
     first, _ = decode_roles(chain, evidence, forced, uses_blanks)
-    evidence = score_lines(chain, uses_indents, uses_blanks, photos, first)
+    page_wide = any(line.page_credit or _SOURCE_CREDIT.match(line.text) for line in lines)
+    evidence = score_lines(chain, uses_indents, uses_blanks, photos, first, page_wide)
     roles, margins = decode_roles(chain, evidence, forced, uses_blanks)
     if trace is not None:
         trace.update(chain=chain, first=first, evidence=evidence)
