@@ -24,6 +24,7 @@ No Django in here: the whole reader is pure Python (``articles.printpage`` build
 """
 
 import re
+from operator import add
 
 # Role code -> the label editors see. The order is the order of the preview's role menu.
 ROLES = {
@@ -516,7 +517,7 @@ class Line:
         self.block = block  # lines with no blank line between them share a block
         self.indented = indented
         self.after_jump = False  # a jump line (上接第1版) right below it
-        self.block_lines, self.badge_block = [self], False
+        self.badge_block = False  # one of a block of stacked short words (打赢 / 翻身仗)
         t = self.text
         self.length = len(t)
         self.stop = bool(_STOP.search(t))
@@ -598,49 +599,6 @@ def set_aside(line):
     return None
 
 
-def _title_evidence(chain, i, uses_blanks=True):
-    """Why chain[i] would be a headline, judged by the lines around it (and the page-level lines
-    right below it): a byline, subtitle or dateline under it, a jump line (上接第1版), a badge
-    above it."""
-    line = chain[i]
-    nxt = chain[i + 1] if i + 1 < len(chain) else None
-    prev = chain[i - 1] if i else None
-    if (
-        prev is not None
-        and prev.block != line.block
-        and prev.length <= 6
-        and not prev.punct
-        and (prev.label_word or prev.badge_block)
-        and _headline_shape(line)
-    ):
-        return 2.5, "上方是栏目标识"
-    if line.after_jump:
-        return 3, "下接转版提示"
-    if nxt is None:
-        return 0, ""
-    if nxt.dash:
-        return 3, "下接副题"
-    if nxt.byline and (nxt.byline.strong or len(nxt.byline.names) > 1 or nxt.byline.padded):
-        return 3, "下接署名"
-    if nxt.dateline:
-        return 3, "下接电头（本报讯/…电）"
-    # Captions between the headline and a dateline (photos printed above the text).
-    j = i + 1
-    while j < len(chain) and (
-        chain[j].credit or chain[j].caption_credit or _caption_shape(chain[j])
-    ):
-        j += 1
-    if j > i + 1 and j < len(chain) and chain[j].dateline:
-        return 2.5, "图片说明之后是电头"
-    if (
-        nxt.byline
-        and max(len(name) for name, _ in nxt.byline.names) <= 3
-        and (nxt.block != line.block or not uses_blanks)
-    ):
-        return 1.5, "下接人名"
-    return 0, ""
-
-
 def _caption_shape(line):
     return not line.stop and line.length <= 90 and not line.textual and not line.byline
 
@@ -656,384 +614,486 @@ def _headline_shape(line):
     )
 
 
-def score_lines(chain, uses_indents, uses_blanks, photos, roles=None, page_wide=False):
-    """An Evidence for each line of the chain; roles, when given, are a first reading of the
-    chain, which the features about neighbouring roles use. photos: the page has photos (a
-    credit line, a photographer or a numbered caption says so); page_wide: a credit line names
-    the source of all the page's photos (本版图片由…提供, 摄影：…)."""
-    out = []
-    titled = [_title_evidence(chain, i, uses_blanks) for i in range(len(chain))]
-    header_end = _first_header_end(chain, titled)
-    at_text_end = _at_text_end(chain, titled)
-    peers = _heading_peers(chain, roles) if roles is not None else None
-    for i, line in enumerate(chain):
-        prev = chain[i - 1] if i else None
-        nxt = chain[i + 1] if i + 1 < len(chain) else None
-        ev = Evidence()
-        t, length = line.text, line.length
-        same_block_prev = prev is not None and prev.block == line.block
-        wrapped = (
-            same_block_prev
-            and uses_indents
-            and not line.indented
-            and not prev.closed
-            and not prev.dash
-            and not prev.credit
-        )
-        paragraph_start = uses_indents and line.indented
-        title_weight, title_why = titled[i]
-        before_text = i <= header_end
-        quoted = "“" in t and "”" in t
-        # A photographer's line below; one that could be a byline too ("本报记者 张三 摄" under
-        # a headline is the story's byline) counts for less.
-        credited_below = nxt is not None and nxt.credit and not nxt.page_credit
-        byline_below = credited_below and nxt.byline and nxt.byline.strong
-        styled = line.two_part or quoted or line.question or "！" in t
-
-        # --- body
-        if line.stop and line.question and length <= 30 and len(_STOP.findall(t)) == 1:
-            ev.add("body", 1, "问句")
-        elif line.stop:
-            ev.add("body", 3, "含句号等句末标点")
-        comma = "，" in t or "," in t
-        unfinished = comma and not line.stop and not line.closed
-        if length > 45:
-            ev.add("body", 2 if line.stop else 0.5, "长行")
-        if line.punct:
-            ev.add("body", 1, "含逗号等句内标点")
-        if unfinished:
-            ev.add("body", 1, "有逗号没有句号：句子没写完")
-        if unfinished and nxt is not None and nxt.textual and 0 < _first_sentence(nxt) <= 15:
-            ev.add("body", 1, "下一行开头像被截断的半句")
-        if line.dateline:
-            ev.add("body", 6, f"电头（{line.dateline[0]}）")
-        if line.interview:
-            ev.add("body", 6, "问答体（问：/答：/人名：）")
-        if paragraph_start:
-            ev.add("body", 3, "段首缩进")
-        if wrapped:
-            ev.add("body", 4, "与上一行同段续排")
-        if line.cut:
-            ev.add("body", 1.5, "行尾被截断（逗号、括号、数字或英文处）")
-        if line.cut and length < 24 and line.punct:
-            ev.add("body", 1, "短句在逗号之后截断")
-        if (
-            not line.stop
-            and not line.punct
-            and length <= 20
-            and not wrapped
-            and not paragraph_start
-        ):
-            ev.add("body", -2)
-        if not line.stop and not comma and length >= 24 and not wrapped and not paragraph_start:
-            ev.add("body", -1.5)
-        if line.dash or line.credit or line.caption_credit:
-            ev.add("body", -4)
-        if line.byline and line.byline.strong and not line.stop:
-            ev.add("body", -4)
-
-        # --- heading
-        if length <= 24 and not line.full_stop:
-            ev.add("heading", 1, "短行，无句号")
-        if line.two_part and length <= 30:
-            ev.add("heading", 1.5, "两段式短语，中间空一格")
-        if quoted and length <= 30:
-            ev.add("heading", 1, "带引号的短语")
-        if line.question and length <= 30:
-            ev.add("heading", 1, "问句式小标题")
-        if nxt is not None and (nxt.textual or (uses_indents and nxt.indented)):
-            ev.add("heading", 1, "下接正文")
-        if prev is not None and prev.closed and prev.textual:
-            ev.add("heading", 0.5, "上一段已结束")
-        if line.interview:
-            ev.add("heading", -8)
-        if line.dateline:
-            ev.add("heading", -8)
-        if line.full_stop or "！" in t:
-            ev.add("heading", -4)
-        if length > 30:
-            ev.add("heading", -3)
-        if comma and not (line.question or "！" in t):
-            ev.add("heading", -1.5)
-        if paragraph_start:
-            ev.add("heading", -2)
-        if re.search(r"[；;]", t) or t.count("，") >= 2:
-            ev.add("heading", -2)
-        if line.scene:
-            ev.add("heading", -1)
-        if line.figure_mark or line.caption_credit:
-            ev.add("heading", -4)
-        if credited_below and not byline_below:
-            ev.add("heading", -3)
-        if line.cut:
-            ev.add("heading", -2)
-        if nxt is not None and (nxt.dateline or (nxt.byline and nxt.byline.strong) or nxt.dash):
-            ev.add("heading", -3)
-        if wrapped:
-            ev.add("heading", -3)
-
-        # --- caption
-        if not line.stop and length <= 80:
-            ev.add("caption", 0.5, "无句末标点")
-        if line.figure_mark:
-            ev.add("caption", 5, "图片标记（图①、上图、图为、▲）")
-        if line.caption_credit:
-            ev.add("caption", 5, "行尾带摄影署名")
-        if credited_below:
-            ev.add("caption", 2 if byline_below else 4, "下一行是图片署名")
-        if line.scene:
-            ev.add("caption", 1.5, "“某某在……”的画面描述")
-        if line.dated:
-            ev.add("caption", 1, "以日期开头的画面描述")
-        if not line.stop and not line.cut and length >= 24:
-            ev.add("caption", 0.5 if comma else 1.5, "整行没有句末标点的描述句")
-        if at_text_end[i]:
-            ev.add("caption", 1, "位于正文之后")
-        if _THING_SHOWN.search(t) and not line.stop and not styled:
-            ev.add("caption", 1, "“……的……”名词短语")
-        if _PHOTO_NOUN.search(t) and not line.stop:
-            ev.add("caption", 2.5, "以“全景、现场、效果图”等结尾")
-        if not styled and not line.punct and 11 <= length <= 40:
-            ev.add("caption", 1, "平铺的描述句，没有小标题的样式")
-        if photos and not line.stop and not line.cut:
-            ev.add("caption", 1, "本版有图片来源，版上有照片")
-        if line.stop and not line.question:
-            ev.add("caption", -5)
-        if line.question:
-            ev.add("caption", -3)
-        if line.two_part:
-            ev.add("caption", -1)
-        if paragraph_start:
-            ev.add("caption", -2)
-        if length > 90:
-            ev.add("caption", -3)
-        if line.interview or line.dateline:
-            ev.add("caption", -6)
-        if line.cut:
-            ev.add("caption", -3)
-        if wrapped:
-            ev.add("caption", -3)
-        if line.dash:
-            ev.add("caption", -4)
-
-        # --- title, kicker, badge: the header of a story
-        headline = _headline_shape(line)
-        if headline:
-            ev.add("title", 1, "短行，无句号")
-        else:
-            ev.add("title", -5)
-        if title_weight:
-            ev.add("title", title_weight, title_why)
-        if before_text:
-            ev.add("title", 1.5, "位于版面开头的标题区")
-        elif not title_weight:
-            ev.add("title", -3)
-        if line.dash or line.figure_mark or line.caption_credit or paragraph_start:
-            ev.add("title", -3)
-
-        badge_block = line.badge_block
-        # A kicker or headline may take two lines of one block ("杭州产业平台发力" / "拼经济").
-        block_length = sum(other.length for other in line.block_lines)
-        if uses_blanks and block_length > length and block_length <= 40:
-            element = block_length
-        else:
-            element = length
-        next_is_titled = (
-            nxt is not None
-            and _headline_shape(nxt)
-            and (titled[i + 1][0] > 0 or (i + 2 < len(chain) and chain[i + 2].textual))
-        )
-        if headline and 5 <= element <= 40:
-            ev.add("kicker", 1, "标题上方的短句")
-        else:
-            ev.add("kicker", -5)
-        if element >= 7:
-            ev.add("kicker", 1.5, "比栏目名长")
-        if title_why == "上方是栏目标识":
-            ev.add("kicker", title_weight, title_why)
-        if before_text:
-            ev.add("kicker", 1, "位于版面开头的标题区")
-        elif next_is_titled:
-            ev.add("kicker", 1, "下一行像主题")
-        else:
-            ev.add("kicker", -3)
-        if badge_block:
-            ev.add("kicker", -3)
-        if line.dash or title_weight >= 3:
-            ev.add("kicker", -3)
-        if line.byline and (len(line.byline.names) > 1 or line.byline.padded):
-            for role in ("kicker", "title", "badge"):
-                ev.add(role, -2)
-
-        if badge_block:
-            ev.add("badge", 4, "叠排的短词块")
-        elif length <= 6 and not line.punct and line.letters:
-            ev.add("badge", 1.5, "独立成行的短词")
-        if line.label_word and length <= 6:
-            ev.add("badge", 2, "栏目常用词（简讯、链接、观察……）")
-        if before_text:
-            ev.add("badge", 1, "位于版面开头的标题区")
-        elif next_is_titled or (nxt is not None and nxt.block != line.block and nxt.badge_block):
-            ev.add("badge", 1, "下一行像主题")
-        else:
-            ev.add("badge", -3)
-        if length > 8 or line.punct or line.stop:
-            ev.add("badge", -5)
-        if line.byline and line.byline.strong:
-            ev.add("badge", -4)
-        if title_weight >= 3:
-            ev.add("badge", -3)
-
-        # --- subtitle, byline, credit, other
-        if line.dash:
-            ev.add("subtitle", 7, "以破折号开头")
-        else:
-            ev.add("subtitle", -8)
-        byline = line.byline
-        if byline and byline.strong:
-            ev.add("byline", 6, "署名：身份、人名或署名标记")
-        elif byline:
-            # Chinese names are mostly of two or three characters; four are rarer (欧阳明月).
-            usual = sum(2 <= len(name) <= 3 for name, _ in byline.names)
-            if usual > 1:
-                ev.add("byline", 2, "几个人名并列")
-            elif usual == 1 and len(byline.names) == 1:
-                ev.add("byline", 1.5, "单独一行的人名")
-            else:
-                ev.add("byline", 0.5, "像人名")
-            if byline.padded:
-                ev.add("byline", 1, "两字名中间补空格")
-        else:
-            ev.add("byline", -8)
-        if line.credit:
-            ev.add("byline", -3)
-        if line.credit and not line.page_credit:
-            ev.add("credit", 6, "图片署名（……摄、供图、图片来源）")
-        else:
-            ev.add("credit", -8)
-        ev.add("other", -6)
-
-        # --- what the first reading says of the neighbours
-        if roles is not None:
-            if roles[i] != "body" and _between_cut_halves(chain, roles, i, uses_indents):
-                ev.add("caption", 3, "夹在被截断段落的两半之间")
-                ev.add("heading", -2)
-                ev.add("title", -2)
-            if (
-                i
-                and roles[i - 1] == "heading"
-                and not line.stop
-                and not line.cut
-                and length >= 24
-                and nxt is not None
-                and nxt.textual
-                and nxt.closed
-            ):
-                ev.add("caption", 1.5, "小标题下一行没有句号，后面的段落自成一段")
-            if roles[i] == "body" and _continues_open(chain, roles, i, uses_indents):
-                ev.add("body", 1.5, "接续上文被截断的段落")
-            if not (credited_below or line.caption_credit or line.figure_mark or page_wide):
-                if _story_captions_credited(chain, roles, i):
-                    # The story's photos carry their photographers; this line carries none.
-                    ev.add("caption", -1)
-            if not _text_started(roles, i):
-                ev.add("heading", -0.5 if styled else -1.5)
-            if peers[i]:
-                ev.add("heading", 1, "与本文其他小标题并列")
-            elif not styled:
-                ev.add("heading", -1.5)
-
-        out.append(ev)
-    return out
-
-
+# "梅山港区的自动化码头", "改造前的纺织厂房": what a photo shows, named.
+_THING_SHOWN = re.compile(rf"的[{_CJK}]{{2,7}}$")
 _PHOTO_NOUN = re.compile(
     r"(?:全景|现场|一角|远眺|俯瞰|航拍图?|合影|留影|效果图|示意图|资料图|夜景|场景|掠影|外景|内景)$"
 )
 
 
-# "梅山港区的自动化码头", "改造前的纺织厂房": what a photo shows, named.
-_THING_SHOWN = re.compile(rf"的[{_CJK}]{{2,7}}$")
+class _Page:
+    """What scoring a line may look up about the page: the chain of lines the sequence pass
+    reads, how the page marks paragraphs and print elements, and facts worked out once for all
+    lines (so that reading a page takes time in proportion to its length)."""
+
+    def __init__(self, chain, uses_indents, uses_blanks, photos, page_wide):
+        self.chain, self.uses_indents, self.uses_blanks = chain, uses_indents, uses_blanks
+        self.photos, self.page_wide = photos, page_wide
+        n = len(chain)
+        self.block_length = {}
+        for line in chain:
+            self.block_length[line.block] = self.block_length.get(line.block, 0) + line.length
+        # The first line at or after i that is not a caption or a credit.
+        self.after_captions = [n] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            line = chain[i]
+            pictured = line.credit or line.caption_credit or _caption_shape(line)
+            self.after_captions[i] = self.after_captions[i + 1] if pictured else i
+        self.titled = [self._title_evidence(i) for i in range(n)]
+        self.header_end = self._first_header_end()
+        self.at_text_end = self._at_text_end()
+
+    def _title_evidence(self, i):
+        """(weight, why) for chain[i] being a headline, judged by the lines around it (and the
+        page-level lines right below it): a byline, subtitle or dateline under it, a jump line
+        (上接第1版), a badge above it."""
+        chain = self.chain
+        line = chain[i]
+        nxt = chain[i + 1] if i + 1 < len(chain) else None
+        prev = chain[i - 1] if i else None
+        if (
+            prev is not None
+            and prev.block != line.block
+            and prev.length <= 6
+            and not prev.punct
+            and (prev.label_word or prev.badge_block)
+            and _headline_shape(line)
+        ):
+            return 2.5, "上方是栏目标识"
+        if line.after_jump:
+            return 3, "下接转版提示"
+        if nxt is None:
+            return 0, ""
+        if nxt.dash:
+            return 3, "下接副题"
+        if nxt.byline and (nxt.byline.strong or len(nxt.byline.names) > 1 or nxt.byline.padded):
+            return 3, "下接署名"
+        if nxt.dateline:
+            return 3, "下接电头（本报讯/…电）"
+        # Captions between the headline and a dateline (photos printed above the text).
+        j = self.after_captions[i + 1]
+        if j > i + 1 and j < len(chain) and chain[j].dateline:
+            return 2.5, "图片说明之后是电头"
+        if (
+            nxt.byline
+            and max(len(name) for name, _ in nxt.byline.names) <= 3
+            and (nxt.block != line.block or not self.uses_blanks)
+        ):
+            return 1.5, "下接人名"
+        return 0, ""
+
+    def _first_header_end(self):
+        """Where the header of the page's first story ends: at its byline (a strong one, or the
+        names under a line whose byline makes it a headline) or at the first running text."""
+        for i, line in enumerate(self.chain):
+            if line.textual or (line.byline and line.byline.strong):
+                return i
+            if self.titled[i][1] in ("下接署名", "下接人名"):
+                return i + 1
+        return len(self.chain)
+
+    def _at_text_end(self):
+        """For each line: running text stands before it, and none after it before the next
+        story's header (a line with strong headline evidence) or the page's end."""
+        chain = self.chain
+        out = [False] * len(chain)
+        after = True
+        for i in range(len(chain) - 1, -1, -1):
+            out[i] = after
+            if chain[i].textual:
+                after = False
+            elif self.titled[i][0] >= 3:
+                after = True
+        seen = False
+        for i, line in enumerate(chain):
+            out[i] = out[i] and seen
+            seen = seen or line.textual
+        return out
 
 
-def _first_header_end(chain, titled):
-    """Where the header of the page's first story ends: at its byline (a strong one, or the
-    names under a line whose byline makes it a headline) or at the first running text."""
+class _FirstReading:
+    """What the first pass's roles say about each line's neighbours and story, worked out once
+    for the whole chain."""
+
+    _SKIP_IN_TEXT = ("caption", "credit", "heading", "other")
+
+    def __init__(self, chain, roles):
+        n = len(roles)
+        self.roles = roles
+        # The stories as the first reading has them: a header after anything else starts one.
+        stories, story = [], 0
+        for i, role in enumerate(roles):
+            if role in HEADER_ROLES and i and roles[i - 1] not in HEADER_ROLES:
+                story += 1
+            stories.append(story)
+        credited = [
+            roles[j] == "caption"
+            and bool(chain[j].caption_credit or (j + 1 < n and roles[j + 1] == "credit"))
+            for j in range(n)
+        ]
+        headings, credits = {}, {}
+        for i in range(n):
+            headings[stories[i]] = headings.get(stories[i], 0) + (roles[i] == "heading")
+            credits[stories[i]] = credits.get(stories[i], 0) + credited[i]
+        self.peers = [headings[stories[i]] - (roles[i] == "heading") > 0 for i in range(n)]
+        self.credited_others = [credits[stories[i]] - credited[i] > 0 for i in range(n)]
+        # Text of the line's story before it; the nearest lines around it that are not
+        # captions, credits or sub-headings (for cut paragraphs), or not captions and credits.
+        self.text_started, started = [], False
+        for role in roles:
+            self.text_started.append(started)
+            if role == "body":
+                started = True
+            elif role in HEADER_ROLES:
+                started = False
+        self.before = self._nearest(range(n), self._SKIP_IN_TEXT)
+        self.after = self._nearest(range(n - 1, -1, -1), self._SKIP_IN_TEXT)
+        self.before_figures = self._nearest(range(n), ("caption", "credit", "other"))
+
+    def _nearest(self, order, skipped):
+        out = [None] * len(self.roles)
+        last = None
+        for i in order:
+            out[i] = last
+            if self.roles[i] not in skipped:
+                last = i
+        return out
+
+
+def score_lines(chain, page, first=None):
+    """An Evidence for each line of the chain; first, when given, is the first pass's
+    _FirstReading, which the features about neighbouring roles use."""
+    out = []
     for i, line in enumerate(chain):
-        if line.textual or (line.byline and line.byline.strong):
-            return i
-        if titled[i][1] in ("下接署名", "下接人名"):
-            return i + 1
-    return len(chain)
+        ev = Evidence()
+        c = _Around(chain, i, page)
+        _body(ev, line, c)
+        _heading(ev, line, c)
+        _caption(ev, line, c)
+        _header(ev, line, c, page)
+        _names_and_credits(ev, line)
+        if first is not None:
+            _neighbours(ev, line, c, first, page)
+        out.append(ev)
+    return out
 
 
-def _story_captions_credited(chain, roles, i):
-    """Other captions of line i's story (first reading) carry their photographer's credit."""
-    start = i
-    while start > 0 and not (roles[start] in HEADER_ROLES and roles[start - 1] not in HEADER_ROLES):
-        start -= 1
-    end = i + 1
-    while end < len(roles) and not (
-        roles[end] in HEADER_ROLES and roles[end - 1] not in HEADER_ROLES
+class _Around:
+    """The facts about a line's place that several roles' features use."""
+
+    def __init__(self, chain, i, page):
+        self.i = i
+        line = chain[i]
+        self.prev = prev = chain[i - 1] if i else None
+        self.next = nxt = chain[i + 1] if i + 1 < len(chain) else None
+        self.next2 = chain[i + 2] if i + 2 < len(chain) else None
+        t = line.text
+        # A line of a paragraph wrapped at a narrow column: no blank line, no indent.
+        self.wrapped = (
+            prev is not None
+            and prev.block == line.block
+            and page.uses_indents
+            and not line.indented
+            and not prev.closed
+            and not prev.dash
+            and not prev.credit
+        )
+        self.paragraph_start = page.uses_indents and line.indented
+        self.next_indented = bool(nxt is not None and page.uses_indents and nxt.indented)
+        self.page_photos = page.photos
+        self.title_weight, self.title_why = page.titled[i]
+        self.next_titled = page.titled[i + 1][0] if nxt is not None else 0
+        self.before_text = i <= page.header_end
+        self.at_text_end = page.at_text_end[i]
+        self.quoted = "“" in t and "”" in t
+        self.styled = line.two_part or self.quoted or line.question or "！" in t
+        self.comma = "，" in t or "," in t
+        self.unfinished = self.comma and not line.stop and not line.closed
+        # A photographer's line below; one that could be a byline too ("本报记者 张三 摄" under
+        # a headline is the story's byline) counts for less.
+        self.credited_below = bool(nxt is not None and nxt.credit and not nxt.page_credit)
+        self.byline_below = bool(self.credited_below and nxt.byline and nxt.byline.strong)
+        # A kicker or headline may take two lines of one block ("杭州产业平台发力" / "拼经济").
+        block_length = page.block_length[line.block]
+        if page.uses_blanks and line.length < block_length <= 40:
+            self.element = block_length
+        else:
+            self.element = line.length
+
+
+def _body(ev, line, c):
+    t, length = line.text, line.length
+    if line.stop and line.question and length <= 30 and len(_STOP.findall(t)) == 1:
+        ev.add("body", 1, "问句")
+    elif line.stop:
+        ev.add("body", 3, "含句号等句末标点")
+    if length > 45:
+        ev.add("body", 2 if line.stop else 0.5, "长行")
+    if line.punct:
+        ev.add("body", 1, "含逗号等句内标点")
+    if c.unfinished:
+        ev.add("body", 1, "有逗号没有句号：句子没写完")
+        if c.next is not None and c.next.textual and 0 < _first_sentence(c.next) <= 15:
+            ev.add("body", 1, "下一行开头像被截断的半句")
+    if line.dateline:
+        ev.add("body", 6, f"电头（{line.dateline[0]}）")
+    if line.interview:
+        ev.add("body", 6, "问答体（问：/答：/人名：）")
+    if c.paragraph_start:
+        ev.add("body", 3, "段首缩进")
+    if c.wrapped:
+        ev.add("body", 4, "与上一行同段续排")
+    if line.cut:
+        ev.add("body", 1.5, "行尾被截断（逗号、括号、数字或英文处）")
+        if length < 24 and line.punct:
+            ev.add("body", 1, "短句在逗号之后截断")
+    loose = not c.wrapped and not c.paragraph_start
+    if not line.stop and not line.punct and length <= 20 and loose:
+        ev.add("body", -2)
+    if not line.stop and not c.comma and length >= 24 and loose:
+        ev.add("body", -1.5)
+    if line.dash or line.credit or line.caption_credit:
+        ev.add("body", -4)
+    if line.byline and line.byline.strong and not line.stop:
+        ev.add("body", -4)
+
+
+def _heading(ev, line, c):
+    t, length, nxt = line.text, line.length, c.next
+    if length <= 24 and not line.full_stop:
+        ev.add("heading", 1, "短行，无句号")
+    if length <= 30:
+        if line.two_part:
+            ev.add("heading", 1.5, "两段式短语，中间空一格")
+        if c.quoted:
+            ev.add("heading", 1, "带引号的短语")
+        if line.question:
+            ev.add("heading", 1, "问句式小标题")
+    if nxt is not None and (nxt.textual or c.next_indented):
+        ev.add("heading", 1, "下接正文")
+    if c.prev is not None and c.prev.closed and c.prev.textual:
+        ev.add("heading", 0.5, "上一段已结束")
+    if line.interview or line.dateline:
+        ev.add("heading", -8)
+    if line.full_stop or "！" in t:
+        ev.add("heading", -4)
+    if length > 30:
+        ev.add("heading", -3)
+    if c.comma and not (line.question or "！" in t):
+        ev.add("heading", -1.5)
+    if c.paragraph_start:
+        ev.add("heading", -2)
+    if re.search(r"[；;]", t) or t.count("，") >= 2:
+        ev.add("heading", -2)
+    if line.scene:
+        ev.add("heading", -1)
+    if line.figure_mark or line.caption_credit:
+        ev.add("heading", -4)
+    if c.credited_below and not c.byline_below:
+        ev.add("heading", -3)
+    if line.cut:
+        ev.add("heading", -2)
+    if nxt is not None and (nxt.dateline or (nxt.byline and nxt.byline.strong) or nxt.dash):
+        ev.add("heading", -3)
+    if c.wrapped:
+        ev.add("heading", -3)
+
+
+def _caption(ev, line, c):
+    t, length = line.text, line.length
+    if not line.stop and length <= 80:
+        ev.add("caption", 0.5, "无句末标点")
+    if line.figure_mark:
+        ev.add("caption", 5, "图片标记（图①、上图、图为、▲）")
+    if line.caption_credit:
+        ev.add("caption", 5, "行尾带摄影署名")
+    if c.credited_below:
+        ev.add("caption", 2 if c.byline_below else 4, "下一行是图片署名")
+    if line.scene:
+        ev.add("caption", 1.5, "“某某在……”的画面描述")
+    if line.dated:
+        ev.add("caption", 1, "以日期开头的画面描述")
+    if not line.stop and not line.cut and length >= 24:
+        ev.add("caption", 0.5 if c.comma else 1.5, "整行没有句末标点的描述句")
+    if c.at_text_end:
+        ev.add("caption", 1, "位于正文之后")
+    if _THING_SHOWN.search(t) and not line.stop and not c.styled:
+        ev.add("caption", 1, "“……的……”名词短语")
+    if _PHOTO_NOUN.search(t) and not line.stop:
+        ev.add("caption", 2.5, "以“全景、现场、效果图”等结尾")
+    if not c.styled and not line.punct and 11 <= length <= 40:
+        ev.add("caption", 1, "平铺的描述句，没有小标题的样式")
+    if c.page_photos and not line.stop and not line.cut:
+        ev.add("caption", 1, "本版有图片来源，版上有照片")
+    if line.stop and not line.question:
+        ev.add("caption", -5)
+    if line.question:
+        ev.add("caption", -3)
+    if line.two_part:
+        ev.add("caption", -1)
+    if c.paragraph_start:
+        ev.add("caption", -2)
+    if length > 90:
+        ev.add("caption", -3)
+    if line.interview or line.dateline:
+        ev.add("caption", -6)
+    if line.cut or c.wrapped:
+        ev.add("caption", -3)
+    if line.dash:
+        ev.add("caption", -4)
+
+
+def _header(ev, line, c, page):
+    """Title, kicker and badge: the header of a story."""
+    length, nxt = line.length, c.next
+    headline = _headline_shape(line)
+    if headline:
+        ev.add("title", 1, "短行，无句号")
+    else:
+        ev.add("title", -5)
+    if c.title_weight:
+        ev.add("title", c.title_weight, c.title_why)
+    if c.before_text:
+        ev.add("title", 1.5, "位于版面开头的标题区")
+    elif not c.title_weight:
+        ev.add("title", -3)
+    if line.dash or line.figure_mark or line.caption_credit or c.paragraph_start:
+        ev.add("title", -3)
+
+    next_is_titled = (
+        nxt is not None
+        and _headline_shape(nxt)
+        and (c.next_titled > 0 or (c.next2 is not None and c.next2.textual))
+    )
+    if headline and 5 <= c.element <= 40:
+        ev.add("kicker", 1, "标题上方的短句")
+    else:
+        ev.add("kicker", -5)
+    if c.element >= 7:
+        ev.add("kicker", 1.5, "比栏目名长")
+    if c.title_why == "上方是栏目标识":
+        ev.add("kicker", c.title_weight, c.title_why)
+    if c.before_text:
+        ev.add("kicker", 1, "位于版面开头的标题区")
+    elif next_is_titled:
+        ev.add("kicker", 1, "下一行像主题")
+    else:
+        ev.add("kicker", -3)
+    if line.badge_block:
+        ev.add("kicker", -3)
+    if line.dash or c.title_weight >= 3:
+        ev.add("kicker", -3)
+
+    if line.badge_block:
+        ev.add("badge", 4, "叠排的短词块")
+    elif length <= 6 and not line.punct and line.letters:
+        ev.add("badge", 1.5, "独立成行的短词")
+    if line.label_word and length <= 6:
+        ev.add("badge", 2, "栏目常用词（简讯、链接、观察……）")
+    if c.before_text:
+        ev.add("badge", 1, "位于版面开头的标题区")
+    elif next_is_titled or (nxt is not None and nxt.block != line.block and nxt.badge_block):
+        ev.add("badge", 1, "下一行像主题")
+    else:
+        ev.add("badge", -3)
+    if length > 8 or line.punct or line.stop:
+        ev.add("badge", -5)
+    if line.byline and line.byline.strong:
+        ev.add("badge", -4)
+    if c.title_weight >= 3:
+        ev.add("badge", -3)
+    if line.byline and (len(line.byline.names) > 1 or line.byline.padded):
+        for role in ("kicker", "title", "badge"):
+            ev.add(role, -2)
+
+
+def _names_and_credits(ev, line):
+    """Subtitle, byline, credit and other."""
+    if line.dash:
+        ev.add("subtitle", 7, "以破折号开头")
+    else:
+        ev.add("subtitle", -8)
+    byline = line.byline
+    if byline and byline.strong:
+        ev.add("byline", 6, "署名：身份、人名或署名标记")
+    elif byline:
+        # Chinese names are mostly of two or three characters; four are rarer (欧阳明月).
+        usual = sum(2 <= len(name) <= 3 for name, _ in byline.names)
+        if usual > 1:
+            ev.add("byline", 2, "几个人名并列")
+        elif usual == 1 and len(byline.names) == 1:
+            ev.add("byline", 1.5, "单独一行的人名")
+        else:
+            ev.add("byline", 0.5, "像人名")
+        if byline.padded:
+            ev.add("byline", 1, "两字名中间补空格")
+    else:
+        ev.add("byline", -8)
+    if line.credit:
+        ev.add("byline", -3)
+    if line.credit and not line.page_credit:
+        ev.add("credit", 6, "图片署名（……摄、供图、图片来源）")
+    else:
+        ev.add("credit", -8)
+    ev.add("other", -6)
+
+
+def _neighbours(ev, line, c, first, page):
+    """What the first reading says of the line's neighbours and story."""
+    i, roles, chain = c.i, first.roles, page.chain
+    # Between a text paragraph left open and the next text line, which carries it on (no
+    # indent, no dateline): a caption printed inside a cut paragraph.
+    before, after = first.before[i], first.after[i]
+    if (
+        roles[i] != "body"
+        and before is not None
+        and roles[before] == "body"
+        and not chain[before].closed
+        and after is not None
+        and roles[after] == "body"
+        and not chain[after].dateline
+        and not (page.uses_indents and chain[after].indented)
     ):
-        end += 1
-    credited = [
-        j
-        for j in range(start, end)
-        if j != i
-        and roles[j] == "caption"
-        and (chain[j].caption_credit or (j + 1 < len(roles) and roles[j + 1] == "credit"))
-    ]
-    return bool(credited)
-
-
-def _text_started(roles, i):
-    """Whether the story of line i (in the first reading) has text before line i."""
-    for role in reversed(roles[:i]):
-        if role == "body":
-            return True
-        if role in HEADER_ROLES:
-            return False
-    return False
+        ev.add("caption", 3, "夹在被截断段落的两半之间")
+        ev.add("heading", -2)
+        ev.add("title", -2)
+    nxt = c.next
+    if (
+        i
+        and roles[i - 1] == "heading"
+        and not line.stop
+        and not line.cut
+        and line.length >= 24
+        and nxt is not None
+        and nxt.textual
+        and nxt.closed
+    ):
+        ev.add("caption", 1.5, "小标题下一行没有句号，后面的段落自成一段")
+    open_before = first.before_figures[i]
+    if (
+        roles[i] == "body"
+        and open_before is not None
+        and roles[open_before] == "body"
+        and not chain[open_before].closed
+        and not (page.uses_indents and line.indented)
+    ):
+        ev.add("body", 1.5, "接续上文被截断的段落")
+    pictured = c.credited_below or line.caption_credit or line.figure_mark
+    if not pictured and not page.page_wide and first.credited_others[i]:
+        # The story's photos carry their photographers; this line carries none.
+        ev.add("caption", -1)
+    if not first.text_started[i]:
+        ev.add("heading", -0.5 if c.styled else -1.5)
+    if first.peers[i]:
+        ev.add("heading", 1, "与本文其他小标题并列")
+    elif not c.styled:
+        ev.add("heading", -1.5)
 
 
 def _first_sentence(line):
     """How long the first sentence of a line is (0 when it has no sentence end)."""
     match = _STOP.search(line.text)
     return match.start() if match else 0
-
-
-def _heading_peers(chain, roles):
-    """For each line, whether another line of its story (as the first reading has the stories)
-    was read as a sub-heading."""
-    story, stories = 0, []
-    for i, role in enumerate(roles):
-        if role in HEADER_ROLES and i and roles[i - 1] not in HEADER_ROLES:
-            story += 1
-        stories.append(story)
-    headings = {}
-    for i, role in enumerate(roles):
-        if role == "heading":
-            headings.setdefault(stories[i], set()).add(i)
-    return [bool(headings.get(stories[i], set()) - {i}) for i in range(len(roles))]
-
-
-def _at_text_end(chain, titled):
-    """For each line: running text stands before it, and none after it before the next story's
-    header (a line with strong headline evidence) or the page's end."""
-    out = [False] * len(chain)
-    after = True  # no text after the line before the next header
-    for i in range(len(chain) - 1, -1, -1):
-        out[i] = after
-        if chain[i].textual:
-            after = False
-        elif titled[i][0] >= 3:
-            after = True
-    seen = False
-    for i, line in enumerate(chain):
-        out[i] = out[i] and seen
-        seen = seen or line.textual
-    return out
 
 
 def mark_blocks(chain):
@@ -1047,33 +1107,7 @@ def mark_blocks(chain):
             line.length <= 4 and not line.punct and not line.stop for line in block
         )
         for line in block:
-            line.block_lines, line.badge_block = block, badge
-
-
-def _between_cut_halves(chain, roles, i, uses_indents):
-    """Line i stands between a text paragraph left open and the next text line, which carries
-    it on (no indent, no dateline): a caption printed inside a cut paragraph."""
-    j = i - 1
-    while j >= 0 and roles[j] in ("caption", "credit", "heading", "other"):
-        j -= 1
-    if j < 0 or roles[j] != "body" or chain[j].closed:
-        return False
-    k = i + 1
-    while k < len(chain) and roles[k] in ("caption", "credit", "heading", "other"):
-        k += 1
-    if k >= len(chain) or roles[k] != "body":
-        return False
-    after = chain[k]
-    return not after.dateline and not (uses_indents and after.indented)
-
-
-def _continues_open(chain, roles, i, uses_indents):
-    j = i - 1
-    while j >= 0 and roles[j] in ("caption", "credit", "other"):
-        j -= 1
-    if j < 0 or roles[j] != "body" or chain[j].closed:
-        return False
-    return not (uses_indents and chain[i].indented)
+            line.badge_block = badge
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1151,59 +1185,71 @@ def _pair(prev, role, same_block):
     return inside if same_block else across
 
 
+def _pair_columns(same_block):
+    """For each role, the pair scores of every previous role before it (lists by _CHAIN)."""
+    return [[_pair(p, r, same_block) for p in _CHAIN] for r in _CHAIN]
+
+
+_COLUMNS = {key: _pair_columns(key) for key in (True, False, None)}
+# For each role, the pair scores of every next role after it.
+_ROWS = {
+    key: [list(row) for row in zip(*columns, strict=True)] for key, columns in _COLUMNS.items()
+}
+
+
 def decode_roles(chain, evidence, forced, uses_blanks):
     """The best roles for the chain (Viterbi), and for each line the margin by which its role
-    beats the best reading that gives the line another role."""
+    beats the best reading that gives the line another role, with that other role."""
     n = len(chain)
     if not n:
         return [], []
     roles = _CHAIN
+    size = len(roles)
     impossible = float("-inf")
-
-    def emission(i, role):
+    emissions = []
+    for i in range(n):
         if i in forced:
-            return 0.0 if forced[i] == role else impossible
-        return evidence[i].score[role]
-
-    def same(i):
-        return (chain[i - 1].block == chain[i].block) if uses_blanks else None
-
-    alpha = [{r: _START.get(r, _START_DEFAULT) + emission(0, r) for r in roles}]
-    back = [{}]
+            emissions.append([0.0 if forced[i] == r else impossible for r in roles])
+        else:
+            emissions.append([evidence[i].score[r] for r in roles])
+    # Whether each line shares its block with the line before (None: the page has no blank
+    # lines to tell).
+    key_of = [
+        ((chain[i - 1].block == chain[i].block) if uses_blanks else None) if i else None
+        for i in range(n)
+    ]
+    links = [_COLUMNS[key] for key in key_of]
+    # alpha[i][r]: the best score of lines 0..i with line i in role r; back: the role before.
+    alpha = [[_START.get(r, _START_DEFAULT) + e for r, e in zip(roles, emissions[0], strict=True)]]
+    back = [None]
     for i in range(1, n):
-        column, pointers = {}, {}
-        block = same(i)
-        for r in roles:
-            e = emission(i, r)
-            best, arg = impossible, roles[0]
-            for p in roles:
-                s = alpha[i - 1][p] + _pair(p, r, block)
-                if s > best:
-                    best, arg = s, p
-            column[r], pointers[r] = best + e, arg
-        alpha.append(column)
+        previous, columns, emission = alpha[-1], links[i], emissions[i]
+        row, pointers = [0.0] * size, [0] * size
+        for r in range(size):
+            scores = list(map(add, previous, columns[r]))
+            best = max(scores)
+            row[r], pointers[r] = best + emission[r], scores.index(best)
+        alpha.append(row)
         back.append(pointers)
-    beta = [dict.fromkeys(roles, 0.0) for _ in range(n)]
-    beta[n - 1] = {r: _END_SCORE.get(r, 0) for r in roles}
+    # beta[i][r]: the best score of lines i+1.. given line i in role r.
+    beta = [None] * n
+    beta[n - 1] = [_END_SCORE.get(r, 0) for r in roles]
     for i in range(n - 2, -1, -1):
-        block = same(i + 1)
-        for r in roles:
-            beta[i][r] = max(
-                _pair(r, q, block) + emission(i + 1, q) + beta[i + 1][q] for q in roles
-            )
-    last = max(roles, key=lambda r: alpha[n - 1][r] + _END_SCORE.get(r, 0))
-    path = [last]
+        following = list(map(add, emissions[i + 1], beta[i + 1]))
+        rows = _ROWS[key_of[i + 1]]
+        beta[i] = [max(map(add, rows[r], following)) for r in range(size)]
+    ends = [a + _END_SCORE.get(r, 0) for r, a in zip(roles, alpha[n - 1], strict=True)]
+    path = [ends.index(max(ends))]
     for i in range(n - 1, 0, -1):
         path.append(back[i][path[-1]])
     path.reverse()
     margins = []
-    for i, role in enumerate(path):
-        totals = {r: alpha[i][r] + beta[i][r] for r in roles}
-        others = [totals[r] for r in roles if r != role]
-        margins.append(
-            (totals[role] - max(others), max((r for r in roles if r != role), key=totals.get))
-        )
-    return path, margins
+    for i, r in enumerate(path):
+        totals = [a + b for a, b in zip(alpha[i], beta[i], strict=True)]
+        others = [q for q in range(size) if q != r]
+        runner_up = max(others, key=totals.__getitem__)
+        margins.append((totals[r] - totals[runner_up], roles[runner_up]))
+    return [roles[r] for r in path], margins
 
 
 def read_roles(lines, overrides=None, trace=None):
@@ -1269,10 +1315,11 @@ def read_roles(lines, overrides=None, trace=None):
     uses_indents = indents == {True, False}
     uses_blanks = len({line.block for line in lines}) > 1
     photos = any(line.credit or line.caption_credit or line.figure_mark for line in lines)
-    evidence = score_lines(chain, uses_indents, uses_blanks, photos)
-    first, _ = decode_roles(chain, evidence, forced, uses_blanks)
     page_wide = any(line.page_credit or _SOURCE_CREDIT.match(line.text) for line in lines)
-    evidence = score_lines(chain, uses_indents, uses_blanks, photos, first, page_wide)
+    page = _Page(chain, uses_indents, uses_blanks, photos, page_wide)
+    evidence = score_lines(chain, page)
+    first, _ = decode_roles(chain, evidence, forced, uses_blanks)
+    evidence = score_lines(chain, page, _FirstReading(chain, first))
     roles, margins = decode_roles(chain, evidence, forced, uses_blanks)
     if trace is not None:
         trace.update(chain=chain, first=first, evidence=evidence)

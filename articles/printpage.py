@@ -517,7 +517,7 @@ def _build_story(items, uses_indents):
     """A PrintPage from its lines and their roles, in page order."""
     page = PrintPage()
     badges = []  # [block, text]
-    title_lines, byline_lines = [], []
+    kicker_lines, title_lines, subtitle_lines, byline_lines = [], [], [], []
     sections = [{"heading": "", "paragraphs": []}]
     pending = []  # figures waiting to know where they stand
     open_paragraph = False
@@ -536,11 +536,11 @@ def _build_story(items, uses_indents):
             else:
                 badges.append([line.block, text])
         elif role == "kicker":
-            page.kicker += text
+            kicker_lines.append(text)
         elif role == "title":
             title_lines.append(text)
         elif role == "subtitle":
-            page.subtitle += text
+            subtitle_lines.append(text)
         elif role == "byline":
             byline_lines.append(text)
             found = parse_byline(text)
@@ -610,7 +610,9 @@ def _build_story(items, uses_indents):
             figure["section"] -= 1
     page.sections = sections
     page.badge = [text for _, text in badges]
+    page.kicker = "".join(kicker_lines)
     page.title = "".join(title_lines)
+    page.subtitle = "".join(subtitle_lines)
     if len(title_lines) > 1:
         page.warnings.append(
             f"主题由 {len(title_lines)} 行拼成“{page.title}”（行间不加空格），请核对。"
