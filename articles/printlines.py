@@ -1278,24 +1278,22 @@ def read_roles(lines, overrides=None, trace=None):
             chain_at.append(index)
     # A paper's name on a line of its own, in the block of a page header: "钱塘日报" over
     # "2026年6月2日 星期二 A05".
-    for index in list(chain_at):
+    for index in chain_at:
         line = lines[index]
-        if _PAPER.match(line.text) and 3 <= line.length <= 8 and overrides.get(index) is None:
-            neighbours = [lines[j] for j in (index - 1, index + 1) if 0 <= j < len(lines)]
-            if any(
-                other.block == line.block
-                and result[lines.index(other)] is not None
-                and result[lines.index(other)][0] == "furniture"
-                for other in neighbours
-            ):
-                result[index] = (
-                    "furniture",
-                    "报名，与报头同在一块",
-                    None,
-                    None,
-                    {"paper": line.text},
-                )
-                chain_at.remove(index)
+        if (
+            overrides.get(index) is None
+            and _PAPER.match(line.text)
+            and 3 <= line.length <= 8
+            and any(
+                0 <= j < len(lines)
+                and lines[j].block == line.block
+                and result[j] is not None
+                and result[j][0] == "furniture"
+                for j in (index - 1, index + 1)
+            )
+        ):
+            result[index] = ("furniture", "报名，与报头同在一块", None, None, {"paper": line.text})
+    chain_at = [index for index in chain_at if result[index] is None]
     chain = [lines[i] for i in chain_at]
     for position, index in enumerate(chain_at):
         following = lines[index + 1] if index + 1 < len(lines) else None
