@@ -392,11 +392,14 @@ def read_page(text, overrides=None):
             credits.append(extra or _unbracket(line.text))
 
     count = max((s for s in stories_of if s is not None), default=-1) + 1
-    stories = []
-    for number in range(count):
-        items = [(lines[i], roles[i]) for i in range(len(lines)) if stories_of[i] == number]
-        stories.append(_build_story(items, uses_indents))
+    items = [[] for _ in range(count)]
+    for index, story in enumerate(stories_of):
+        if story is not None:
+            items[story].append((lines[index], roles[index]))
+    stories = [_build_story(story_items, uses_indents) for story_items in items]
     _share_brief_labels(stories)
+    if stories and not stories[0].bylines and stories[0].title:
+        stories[0].warnings.append("没有找到署名（作者）：导入后请在后台补上作者。")
 
     if credits:
         credit = credits[0]
@@ -430,12 +433,17 @@ def read_page(text, overrides=None):
         page_warnings.append("标题部分没有空行分隔，已按行识别，请核对栏目、引题和主题。")
 
     all_warnings = list(page_warnings)
+    page_level = [line for line in line_readings if line.story is None]
+    own = [[] for _ in stories]
+    for line in line_readings:
+        if line.story is not None:
+            own[line.story].append(line)
     for number, story in enumerate(stories):
         all_warnings.extend(story.warnings)
         story.warnings = page_warnings + story.warnings
         story.print = dict(print_info)
         story.editors = list(editors)
-        story.lines = [line for line in line_readings if line.story in (number, None)]
+        story.lines = sorted(own[number] + page_level, key=lambda line: line.n)
     return PageReading(
         lines=line_readings,
         stories=stories,
@@ -507,9 +515,11 @@ def _assign_stories(lines, readings, forced_stories):
             has_text = True
         stories_of[index] = story
         previous = role
+    # An editor's move of a line to a story: to one the reader found, or to a new one after them.
+    count = max((s for s in stories_of if s is not None), default=-1) + 1
     for index, story in forced_stories.items():
         if readings[index][0] not in PAGE_ROLES and index not in page_credit_at:
-            stories_of[index] = max(0, story)
+            stories_of[index] = min(max(0, story), count)
     return stories_of, page_credit_at
 
 
@@ -630,8 +640,6 @@ def _build_story(items, uses_indents):
     page.authors = [b["name"] for b in page.bylines if b["name"]]
     if not page.title:
         page.warnings.append("没有找到主题（标题）：请在导入前补上，或检查粘贴的文字是否完整。")
-    elif not page.bylines and not byline_lines:
-        page.warnings.append("没有找到署名（作者）：导入后请在后台补上作者。")
     if not page.paragraph_count:
         page.warnings.append("没有找到正文段落。")
     return page
