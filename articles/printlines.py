@@ -104,6 +104,11 @@ def ends_paragraph(text):
     if open_brackets(text):
         return False
     last = text[-1]
+    if last in "）)":
+        # "…。（作者系浙江大学教授）", "…。（完）": a note in brackets after the last sentence.
+        start = text.rfind("（" if last == "）" else "(")
+        if start > 0 and text[start - 1] in _END:
+            return True
     while last in _CLOSERS and len(text) > 1:
         text = text[:-1]
         last = text[-1]
@@ -809,6 +814,8 @@ class _Around:
         self.quoted = "“" in t and "”" in t
         self.styled = line.two_part or self.quoted or line.question or "！" in t
         self.comma = "，" in t or "," in t
+        # A whole line in brackets that names no photographer: "（作者系浙江大学教授）", "（完）".
+        self.note = t[:1] in "（(" and t[-1:] in "）)" and not line.credit and not (line.byline)
         self.unfinished = self.comma and not line.stop and not line.closed
         # A photographer's line below; one that could be a byline too ("本报记者 张三 摄" under
         # a headline is the story's byline) counts for less.
@@ -838,6 +845,8 @@ def _body(ev, line, c):
             ev.add("body", 1, "下一行开头像被截断的半句")
     if line.dateline:
         ev.add("body", 6, f"电头（{line.dateline[0]}）")
+    if c.note:
+        ev.add("body", 3, "括号里的附注（作者简介、完）")
     if line.interview:
         ev.add("body", 6, "问答体（问：/答：/人名：）")
     if c.paragraph_start:
@@ -848,7 +857,7 @@ def _body(ev, line, c):
         ev.add("body", 1.5, "行尾被截断（逗号、括号、数字或英文处）")
         if length < 24 and line.punct:
             ev.add("body", 1, "短句在逗号之后截断")
-    loose = not c.wrapped and not c.paragraph_start
+    loose = not c.wrapped and not c.paragraph_start and not c.note
     if not line.stop and not line.punct and length <= 20 and loose:
         ev.add("body", -2)
     if not line.stop and not c.comma and length >= 24 and loose:
@@ -940,6 +949,8 @@ def _caption(ev, line, c):
         ev.add("caption", -6)
     if line.cut or c.wrapped:
         ev.add("caption", -3)
+    if c.note:
+        ev.add("caption", -2)
     if line.dash:
         ev.add("caption", -4)
 
@@ -1006,6 +1017,9 @@ def _header(ev, line, c, page):
     if line.byline and (len(line.byline.names) > 1 or line.byline.padded):
         for role in ("kicker", "title", "badge"):
             ev.add(role, -2)
+    if c.note:
+        for role in ("kicker", "title", "badge"):
+            ev.add(role, -3)
 
 
 def _names_and_credits(ev, line):

@@ -731,3 +731,18 @@ def test_corrections_of_unknown_roles_are_refused_and_of_blank_lines_ignored():
         read_page(text, {1: ("headline", None)})
     reading = read_page(text, {2: ("title", None)})
     assert any("第 2 行是空行" in w for w in reading.warnings)
+
+
+def test_a_note_in_brackets_after_the_last_sentence_ends_the_paragraph_and_stays_text():
+    text = (
+        "社论\n\n让城市更有温度\n\n本报评论员\n\n城市的温度，来自点滴细节。（作者系浙江大学教授）\n\n"
+        "让每个人都感受到关怀。\n\n（完）\n\n下一篇稿件的标题\n\n本报记者 王 强\n\n正文。\n"
+    )
+    reading = read_page(text)
+    first, second = reading.stories
+    assert first.sections[0]["paragraphs"] == [
+        "城市的温度，来自点滴细节。（作者系浙江大学教授）",
+        "让每个人都感受到关怀。",
+        "（完）",
+    ]
+    assert second.title == "下一篇稿件的标题" and second.authors == ["王强"]
