@@ -200,6 +200,32 @@ def print_header(text):
     return found
 
 
+def header_fragment(text):
+    """{"paper", "page_name"} for a line holding only a paper's name and perhaps the page's
+    name ("钱塘日报", "钱塘日报·城事", "要闻"), the rest of a header printed on two lines; None
+    otherwise."""
+    text = text.strip(WHITESPACE)
+    if not text or len(text) > 14 or re.search(r"[，。；！？：:]", text):
+        return None
+    found, names = {}, []
+    for token in _HEADER_SPLIT.split(text):
+        if not token:
+            continue
+        if _PAPER.match(token) and 3 <= len(token) <= 8 and "paper" not in found:
+            found["paper"] = token
+        elif _WEEKDAY.match(token):
+            continue
+        elif re.fullmatch(rf"[{_CJK}]{{2,4}}", token):
+            names.append(token)
+        else:
+            return None
+    if len(names) > 1 or (not found and not names):
+        return None
+    if names:
+        found["page_name"] = names[0]
+    return found
+
+
 _EDITOR_LINE = re.compile(
     r"^(?:本版)?(?:责任编辑|责编|美术编辑|美编|校对|版式设计|版面设计|版式|编辑)\s*[:：\s]"
 )
@@ -248,7 +274,8 @@ _PHOTO_CREDIT = re.compile(
     rf"^[（(]\s*(?P<a>[^（）()，。；]{{0,40}}?(?:摄|摄影|供图|提供|拍摄|资料图片|资料图|发))\s*[）)]$"
     rf"|^(?P<b>[{_CJK}]{{0,6}}(?:记者|通讯员|摄影师|摄影)\s*[{_CJK}·]{{1,4}}(?:\s+[{_CJK}·]{{1,4}})*\s*[/／]?\s*摄)$"
     rf"|^(?P<c>[{_CJK}·]{{2,4}}(?:\s+[{_CJK}·]{{1,3}})?\s+摄)$"
-    rf"|^(?P<d>[{_CJK}]{{2,12}}供图|(?:新华社|中新社)发|资料图片|资料图)$"
+    rf"|^(?P<d>[{_CJK}]{{2,12}}供图|(?:新华社|中新社)发(?:\s*[（(][^（）()]{{2,20}}[）)])?"
+    r"|资料图片|资料图)$"
 )
 _INLINE_CREDIT = re.compile(
     r"^(?P<caption>.+?)\s*[（(]\s*(?P<credit>[^（）()，。]{0,40}?"
@@ -1291,14 +1318,14 @@ def read_roles(lines, overrides=None, trace=None):
             result[index] = ("credit", aside[1], None, None, aside[2])
         else:
             chain_at.append(index)
-    # A paper's name on a line of its own, in the block of a page header: "钱塘日报" over
+    # Part of a page header on a line of its own, in the header's block: "钱塘日报·城事" over
     # "2026年6月2日 星期二 A05".
     for index in chain_at:
         line = lines[index]
+        fragment = header_fragment(line.text)
         if (
-            overrides.get(index) is None
-            and _PAPER.match(line.text)
-            and 3 <= line.length <= 8
+            fragment
+            and overrides.get(index) is None
             and any(
                 0 <= j < len(lines)
                 and lines[j].block == line.block
@@ -1307,7 +1334,7 @@ def read_roles(lines, overrides=None, trace=None):
                 for j in (index - 1, index + 1)
             )
         ):
-            result[index] = ("furniture", "报名，与报头同在一块", None, None, {"paper": line.text})
+            result[index] = ("furniture", "报头的一部分，与报头同在一块", None, None, fragment)
     chain_at = [index for index in chain_at if result[index] is None]
     chain = [lines[i] for i in chain_at]
     for position, index in enumerate(chain_at):

@@ -746,3 +746,21 @@ def test_a_note_in_brackets_after_the_last_sentence_ends_the_paragraph_and_stays
         "（完）",
     ]
     assert second.title == "下一篇稿件的标题" and second.authors == ["王强"]
+
+
+def test_a_page_header_printed_on_two_lines_is_furniture_and_read_whole():
+    text = (
+        "钱塘日报·城事\n2026年6月2日 星期二 A03\n\n简讯\n\n一条消息的标题\n\n"
+        "本报讯（记者 王 强）6月1日，我市发布了一条消息。\n\n责编：李 岚\n"
+    )
+    reading = read_page(text)
+    assert reading.furniture == ["钱塘日报·城事", "2026年6月2日 星期二 A03", "责编：李 岚"]
+    assert reading.print == {
+        "paper": "钱塘日报",
+        "page_name": "城事",
+        "date": "2026-06-02",
+        "page": "A03",
+    }
+    assert reading.editors == ["李岚"]
+    (story,) = reading.stories
+    assert (story.badge, story.title, story.authors) == (["简讯"], "一条消息的标题", ["王强"])
