@@ -308,7 +308,7 @@ def credit_line(text):
         return found
     match = _PHOTO_CREDIT.match(text)
     if match:
-        return " ".join(next(g for g in match.groups() if g).split())
+        return next(g for g in match.groups() if g).strip(WHITESPACE)
     match = _CREDIT_LINE.match(text)
     if match:
         inner = (match.group("a") or match.group("b")).strip(WHITESPACE)
@@ -323,7 +323,7 @@ def split_caption_credit(text):
     match = _INLINE_CREDIT.match(text)
     if not match or not _credit_names_someone(match.group("credit")):
         return text, ""
-    return match.group("caption").strip(WHITESPACE), " ".join(match.group("credit").split())
+    return match.group("caption").strip(WHITESPACE), match.group("credit").strip(WHITESPACE)
 
 
 def _credit_names_someone(credit):

@@ -696,7 +696,8 @@ def _share_brief_labels(stories):
 
 
 def _credit_text(text):
-    return " ".join(_unbracket(text).split())
+    # As printed, spaces included: "新华社记者 徐 昱 摄".
+    return _unbracket(text)
 
 
 def _unbracket(text):
