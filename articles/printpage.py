@@ -1,18 +1,57 @@
-"""Read the text of a newspaper print page into a plain structure.
+"""Read the text of a newspaper print page into stories, and say what each line of it is.
 
-A page-layout or PDF export gives the page top to bottom: column badge blocks, kicker, headline,
-subtitle, byline, then paragraphs broken at print column ends, sub-headings, photo captions and a
-photo credit line. ``parse`` tells these apart by the shape of each line (length, punctuation,
-what stands around it) and reports what it had to guess in ``warnings``. No Django in here: the
-command, the admin view and the seed loader all call it, and tests call it directly.
+A page-layout or PDF export gives the page top to bottom: the page header, column badges,
+kickers, headlines, subtitles, bylines, paragraphs broken at print column ends, sub-headings,
+photo captions and credits, jump lines, the editors' line; often several stories on one page (a
+lead story, a second one, briefs under one label, a sidebar, a commentary).
 
-The one promise: no character of the page is lost. A line no rule can place stays in the body as
-a paragraph, with a warning, rather than being dropped.
+``read_page`` gives every line one role (``ROLES``) with the evidence for it
+(``articles.printlines`` decides the roles), then builds the stories from the roles: it joins
+paragraphs that print cut, places the figures, gives photographers' credits to their figures and
+the page's credit to every story with figures, and reads bylines (also from datelines, 本报讯
+（记者 王小明）…). What it had to guess is said in ``warnings``, in Chinese, for the editor, who
+can correct any line's role in the preview (``overrides``) and get the page read again around it.
+
+``parse`` is the older entry point: the lead story alone. No Django in here: the command, the
+admin view and the seed loader all call it, and tests call it directly.
+
+The one promise: no character of the page is lost. Every line is in a story or kept, exactly as
+printed, in the page's furniture.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from .printlines import (
+    HEADER_ROLES,
+    PAGE_ROLES,
+    ROLES,
+    WHITESPACE,
+    dateline,
+    ends_paragraph,
+    page_lines,
+    parse_byline,
+    read_roles,
+    split_caption_credit,
+)
+
+__all__ = [
+    "DRAFT_LIMITS",
+    "MAX_BYTES",
+    "ROLES",
+    "LineReading",
+    "PageReading",
+    "PrintPage",
+    "PrintPageError",
+    "decode",
+    "normalize",
+    "parse",
+    "pasted_too_big",
+    "read_page",
+    "too_big",
+]
 
 MAX_BYTES = 1_000_000
 # The largest draft one page may make. A real page holds a few sections and a dozen photos; a
@@ -26,23 +65,64 @@ class PrintPageError(ValueError):
     """Input that can't be read as a print page; the message is for staff, in Chinese."""
 
 
+class LineReading(NamedTuple):
+    """One non-blank line of the page and what the reader made of it.
+
+    n is the line's 1-based number in the normalized text, text the line as printed, role a
+    code of ROLES, story an index into the reading's stories (None for the page's own lines:
+    header, editors, jump lines, the page's photo credit), why the evidence, for editors.
+    """
+
+    n: int
+    text: str
+    role: str
+    story: int | None
+    why: str
+
+    @property
+    def label(self):
+        return ROLES[self.role]
+
+    def as_json(self):
+        return {
+            "n": self.n,
+            "text": self.text,
+            "role": self.role,
+            "label": self.label,
+            "story": self.story,
+            "why": self.why,
+        }
+
+
 @dataclass
 class PrintPage:
+    """One story of a page."""
+
     badge: list = field(default_factory=list)
     kicker: str = ""
     title: str = ""
     subtitle: str = ""
-    # The byline as printed (roles included), so nothing of it is lost; authors are the names.
+    # The byline lines as printed (roles and marks included), so nothing of them is lost;
+    # bylines are [{"name", "role"}] (role "" when none is printed, name "" for a bare
+    # 本报评论员), authors the names alone.
     byline: str = ""
     authors: list = field(default_factory=list)
+    bylines: list = field(default_factory=list)
     # [{"heading": str, "paragraphs": [str]}]; the opening section has heading "".
     sections: list = field(default_factory=list)
-    # [{"caption": str, "section": int, "after_paragraph": int | None}]: where print had each
-    # photo; section is an index into sections, after_paragraph counts the paragraphs before
-    # it in that section (None: at the section's end).
+    # [{"caption": str, "credit": str, "section": int, "after_paragraph": int | None}]: where
+    # print had each photo; section is an index into sections, after_paragraph counts the
+    # paragraphs before it in that section (None: at the section's end). credit is that
+    # photo's own credit (（记者 王小明 摄）, 受访者供图), "" when none is printed.
     figures: list = field(default_factory=list)
     photo_credit: str = ""
     warnings: list = field(default_factory=list)
+    # The page's: {"paper", "date" (yyyy-mm-dd), "page" (A05; 第6版 gives "6"), "page_name"},
+    # any of them, and the 责任编辑 names.
+    print: dict = field(default_factory=dict)
+    editors: list = field(default_factory=list)
+    # The LineReadings of the lines this story was read from, with the page's own lines.
+    lines: list = field(default_factory=list)
 
     @property
     def captions(self):
@@ -90,11 +170,42 @@ class PrintPage:
 
     def as_json(self):
         """The structure other tools read (``import_print_page --dry-run --json``)."""
-        return {**self._common(), "captions": self.captions, "warnings": list(self.warnings)}
+        return {
+            **self._common(),
+            "captions": self.captions,
+            "warnings": list(self.warnings),
+            "bylines": [dict(b) for b in self.bylines],
+            "print": dict(self.print),
+            "editors": list(self.editors),
+            "lines": [line.as_json() for line in self.lines],
+        }
 
     def as_article_data(self):
         """The dict ``articles.build.create_article`` takes."""
         return {**self._common(), "figures": [dict(f) for f in self.figures]}
+
+
+@dataclass
+class PageReading:
+    """A whole page: every line with its role, the stories built from them, and the page's own
+    facts (print provenance, editors, furniture: the lines kept out of every story, as printed).
+    warnings holds every warning once: the page's, then each story's."""
+
+    lines: list
+    stories: list
+    print: dict
+    editors: list
+    furniture: list
+    warnings: list
+
+    def as_json(self):
+        if len(self.stories) == 1:
+            return self.stories[0].as_json()
+        return {
+            "stories": [story.as_json() for story in self.stories],
+            "furniture": list(self.furniture),
+            "warnings": list(self.warnings),
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,192 +328,316 @@ def normalize(text):
 
 
 # ---------------------------------------------------------------------------------------------
-# Line shapes
-
-# A paragraph ends with one of these; a line ending otherwise was cut at a print column end.
-_END = set("。！？!?…—：:；;")
-# Closing quotes and brackets end a paragraph only after an ending mark: "…项目。”" ends,
-# "…打造“直播电商第一城”" was cut mid-sentence.
-_CLOSERS = set("”’」』）)》〉】\"'")
-# Punctuation inside a sentence. Captions and sub-headings carry none of it.
-_SENTENCE = re.compile(r"[，。；,;]")
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-
-_SUBTITLE_DASHES = ("——", "—", "--", "－－")
-SHORT_LINE = 40  # longest caption or sub-heading, in characters
-LONG_LINE = 45  # a header line this long is body text
-
-_CREDIT = re.compile(
-    r"^[（(]\s*(?P<a>[^（）()]*(?:图片|照片|摄影|供图|图).*)\s*[）)]$"
-    r"|^(?P<b>(?:本版|本文)?(?:摄影|图片来源|图片|照片|供图|图)\s*[:：／/]\s*\S.*)$"
-)
-_CREDIT_WORDS = re.compile(r"本版图片|图片由|照片由|摄影|图片来源|供图|^图\s*[:：／/]|提供")
-
-ROLES = [
-    "本报特约记者",
-    "本报见习记者",
-    "本报实习生",
-    "本报通讯员",
-    "本报记者",
-    "特约记者",
-    "见习记者",
-    "实习记者",
-    "特约撰稿",
-    "通讯员",
-    "实习生",
-    "撰稿",
-    "记者",
-]
-_NAME = re.compile(rf"^[{_CJK}·•]{{1,6}}$")
-
-
-class _Line(str):
-    """A line without its indent (str.strip() also takes full-width and no-break spaces), and
-    whether it had one: in an export that indents paragraphs, an indent starts a paragraph."""
-
-    def __new__(cls, raw):
-        line = super().__new__(cls, raw.strip())
-        line.indented = bool(line) and raw[:1].isspace()
-        return line
-
-
-def _ends_paragraph(text):
-    text = text.rstrip()
-    if not text:
-        return True
-    last = text[-1]
-    while last in _CLOSERS and len(text) > 1:
-        text = text[:-1]
-        last = text[-1]
-        if last in _END:
-            return True
-        if last not in _CLOSERS:
-            return False
-    if last == ".":
-        # "增长了3." followed by "5%": a decimal point, not a full stop.
-        return not (len(text) > 1 and text[-2].isdigit())
-    return last in _END
-
-
-def _is_short(text):
-    return len(text) <= SHORT_LINE and not _SENTENCE.search(text)
-
-
-def _credit(text):
-    """The photo credit in a credit line, without its brackets; None for any other line."""
-    match = _CREDIT.match(text)
-    if not match:
-        return None
-    inner = (match.group("a") or match.group("b")).strip()
-    # A credit names a source and nothing else; a bracketed sentence is text.
-    if not _CREDIT_WORDS.search(inner) or len(inner) > 60 or _SENTENCE.search(inner.rstrip("。")):
-        return None
-    return inner
-
-
-def _looks_like_heading(text):
-    # Sub-headings are often two clauses set apart by a space: "城北园区重塑蝶变 打造千亿能源高地".
-    parts = text.split()
-    return len(parts) == 2 and all(len(p) >= 3 for p in parts)
-
-
-def _byline_names(line):
-    """The author names in a byline, or None if the line is not one.
-
-    Print pads a two-character name to the width of three with a space ("李 岚"), so two single
-    characters standing side by side are one name. Roles (记者, 通讯员, ...) are not names.
-    """
-    if len(line) > 40 or _SENTENCE.search(line.replace("、", " ")):
-        return None
-    tokens = []
-    # "文/张三 图/李四": the marks for words and pictures are roles too.
-    plain = re.sub(r"(?:^|(?<=\s))[文图][/／:：]", " ", line)
-    has_role = plain != line
-    raw_tokens = [t for t in re.split(r"[\s、/／:：]+", plain) if t]
-    if len(raw_tokens) > 1 and raw_tokens[-1] == "摄":
-        # "本报记者 张三 摄": the photographer's mark, not a name.
-        raw_tokens.pop()
-        has_role = True
-    for token in raw_tokens:
-        for role in ROLES:
-            if token.startswith(role):
-                token, has_role = token[len(role) :], True
-                break
-        if token:
-            if not _NAME.match(token):
-                return None
-            tokens.append(token)
-    if not tokens:
-        return None
-    names, warnings = [], []
-    i = 0
-    while i < len(tokens):
-        if len(tokens[i]) == 1:
-            if i + 1 < len(tokens) and len(tokens[i + 1]) == 1:
-                names.append(tokens[i] + tokens[i + 1])
-                i += 2
-                continue
-            if not has_role:
-                return None
-            warnings.append(f"署名“{line}”中的“{tokens[i]}”是单独一个字，已当作一个名字，请核对。")
-        elif len(tokens[i]) > 4 and "·" not in tokens[i]:
-            # Chinese names are two to four characters; longer runs are words.
-            return None
-        names.append(tokens[i])
-        i += 1
-    return names, has_role, warnings
-
-
-# ---------------------------------------------------------------------------------------------
 # The page
+
+# How sure the sequence pass must be of a line (the score margin over its best other reading)
+# for the reader not to ask the editor to check it.
+SURE = 0.75
+# Close calls worth a word to the editor: pairs of roles a line can be mistaken between.
+_CONFUSABLE = {
+    frozenset(pair)
+    for pair in [
+        ("caption", "heading"),
+        ("caption", "body"),
+        ("heading", "body"),
+        ("badge", "kicker"),
+        ("kicker", "title"),
+        ("title", "heading"),
+        ("byline", "heading"),
+        ("byline", "caption"),
+    ]
+}
+
+
+def read_page(text, overrides=None):
+    """A PageReading of the text of one print page.
+
+    overrides, {line number: (role, story index)}, are an editor's corrections: those lines
+    take that role (a code of ROLES; None keeps the reader's) and, for a line of a story, that
+    story (None: the story the reader finds for it); the rest of the page is read again
+    around them.
+    """
+    text = normalize(text)
+    lines = page_lines(text)
+    if not lines:
+        raise PrintPageError("没有任何文字：请粘贴或上传一个版面的文字。")
+    page_warnings = []
+    by_number = {line.n: index for index, line in enumerate(lines)}
+    forced_roles, forced_stories = {}, {}
+    for n, (role, story) in sorted((overrides or {}).items()):
+        if role is not None and role not in ROLES:
+            raise PrintPageError(f"未知的行角色“{role}”：可选的是 {'、'.join(ROLES)}。")
+        if n not in by_number:
+            page_warnings.append(f"第 {n} 行是空行或不存在，这条更正没有用上。")
+            continue
+        if role is not None:
+            forced_roles[by_number[n]] = role
+        if story is not None:
+            forced_stories[by_number[n]] = story
+    readings, uses_indents = read_roles(lines, forced_roles)
+    roles = [reading[0] for reading in readings]
+    stories_of, page_credit_at = _assign_stories(lines, readings, forced_stories)
+
+    furniture, editors, print_info, credits = [], [], {}, []
+    for index, line in enumerate(lines):
+        role, _, _, _, extra = readings[index]
+        if role == "furniture" and extra:
+            for key, value in extra.items():
+                print_info.setdefault(key, value)
+        elif role == "editor" and extra:
+            editors.extend(name for name in extra if name not in editors)
+        if role in PAGE_ROLES:
+            furniture.append(line.raw)
+        elif index in page_credit_at:
+            credits.append(extra or _unbracket(line.text))
+
+    count = max((s for s in stories_of if s is not None), default=-1) + 1
+    items = [[] for _ in range(count)]
+    for index, story in enumerate(stories_of):
+        if story is not None:
+            items[story].append((lines[index], roles[index]))
+    stories = [_build_story(story_items, uses_indents) for story_items in items]
+    _share_brief_labels(stories)
+    if stories and not stories[0].bylines and stories[0].title:
+        stories[0].warnings.append("没有找到署名（作者）：导入后请在后台补上作者。")
+
+    if credits:
+        credit = credits[0]
+        for extra in credits[1:]:
+            page_warnings.append(f"有不止一行图片来源，“{extra}”已并入图片来源。")
+            credit += "；" + extra
+        with_figures = [story for story in stories if story.figures] or stories[:1]
+        for story in with_figures:
+            story.photo_credit = f"{story.photo_credit}；{credit}" if story.photo_credit else credit
+        if not stories:
+            # Nothing to credit: the lines stay with the page.
+            furniture.extend(lines[i].raw for i in sorted(page_credit_at))
+
+    line_readings = []
+    for index, line in enumerate(lines):
+        role, why, margin, runner_up, _ = readings[index]
+        story = stories_of[index]
+        line_readings.append(LineReading(line.n, line.raw, role, story, why))
+        if (
+            margin is not None
+            and margin < SURE
+            and frozenset((role, runner_up)) in _CONFUSABLE
+            and index not in forced_roles
+        ):
+            warning = (
+                f"第 {line.n} 行“{_clip(line.text, 20)}”读作{ROLES[role]}，"
+                f"也可能是{ROLES[runner_up]}，请在预览中核对。"
+            )
+            (stories[story].warnings if story is not None else page_warnings).append(warning)
+    if stories and len(lines) > 2 and len({line.block for line in lines}) == 1:
+        page_warnings.append("标题部分没有空行分隔，已按行识别，请核对栏目、引题和主题。")
+
+    all_warnings = list(page_warnings)
+    page_level = [line for line in line_readings if line.story is None]
+    own = [[] for _ in stories]
+    for line in line_readings:
+        if line.story is not None:
+            own[line.story].append(line)
+    for number, story in enumerate(stories):
+        all_warnings.extend(story.warnings)
+        story.warnings = page_warnings + story.warnings
+        story.print = dict(print_info)
+        story.editors = list(editors)
+        story.lines = sorted(own[number] + page_level, key=lambda line: line.n)
+    return PageReading(
+        lines=line_readings,
+        stories=stories,
+        print=print_info,
+        editors=editors,
+        furniture=furniture,
+        warnings=all_warnings,
+    )
 
 
 def parse(text):
-    """A PrintPage from the text of one print page."""
-    text = normalize(text)
-    lines = [_Line(line) for line in text.split("\n")]
-    if not any(lines):
-        raise PrintPageError("没有任何文字：请粘贴或上传一个版面的文字。")
+    """The lead story of one print page (the first story of ``read_page``), with the page's
+    print provenance and editors. A page without any story gives an empty PrintPage whose
+    warnings say so."""
+    reading = read_page(text)
+    if not reading.stories:
+        return PrintPage(
+            warnings=[
+                *reading.warnings,
+                "没有找到主题（标题）：请在导入前补上，或检查粘贴的文字是否完整。",
+                "没有找到正文段落。",
+            ],
+            print=dict(reading.print),
+            editors=list(reading.editors),
+            lines=list(reading.lines),
+        )
+    lead = reading.stories[0]
+    if len(reading.stories) > 1:
+        titles = "、".join(f"《{s.title or '无题'}》" for s in reading.stories[1:])
+        lead.warnings.append(
+            f"这个版面有 {len(reading.stories)} 篇稿件，这里只读了第一篇《{lead.title or '无题'}》；"
+            f"其余的（{titles}）请分别导入。"
+        )
+    return lead
+
+
+def _assign_stories(lines, readings, forced_stories):
+    """The story index of each line (None for the page's own lines), and the indexes of the
+    page credit lines.
+
+    A story starts at a badge, kicker or headline that follows a story with a headline or any
+    text; a credit belongs to the figure whose caption it follows, otherwise to the page.
+    """
+    stories_of = [None] * len(lines)
+    page_credit_at = set()
+    story, has_title, has_text = -1, False, False
+    previous = None  # the previous role in the story's sequence
+    for index, reading in enumerate(readings):
+        role, extra = reading[0], reading[4]
+        if role in PAGE_ROLES:
+            continue
+        if role == "credit" and (extra is not None or previous not in ("caption", "credit")):
+            page_credit_at.add(index)
+            continue
+        if role in HEADER_ROLES:
+            starts = (
+                story < 0
+                or has_text
+                or (role != "title" and has_title)
+                or (role == "title" and has_title and previous != "title")
+            )
+            if starts:
+                story, has_title, has_text = story + 1, False, False
+            if role == "title":
+                has_title = True
+        elif story < 0:
+            story = 0
+        if role in ("subtitle", "byline", "body", "heading"):
+            has_text = True
+        stories_of[index] = story
+        previous = role
+    # An editor's move of a line to a story: to one the reader found, or to a new one after them.
+    count = max((s for s in stories_of if s is not None), default=-1) + 1
+    for index, story in forced_stories.items():
+        if readings[index][0] not in PAGE_ROLES and index not in page_credit_at:
+            stories_of[index] = min(max(0, story), count)
+    return stories_of, page_credit_at
+
+
+def _build_story(items, uses_indents):
+    """A PrintPage from its lines and their roles, in page order."""
     page = PrintPage()
+    badges = []  # [block, text]
+    kicker_lines, title_lines, subtitle_lines, byline_lines = [], [], [], []
+    sections = [{"heading": "", "paragraphs": []}]
+    pending = []  # figures waiting to know where they stand
+    open_paragraph = False
+    previous = None
 
-    # Blocks: runs of non-blank lines. In the header a block is one print element whose lines
-    # join (the kicker "杭州产业平台发力" / "拼经济"); in the body every line counts alone.
-    blocks, current = [], []
-    for line in lines:
-        if line:
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
+    def place(section_index, after):
+        for figure in pending:
+            figure["section"], figure["after_paragraph"] = section_index, after
+        pending.clear()
 
-    # The header ends at the byline; without one, at the first block of running text.
-    limit = next(
-        (i for i, block in enumerate(blocks) if any(_is_body_text(x) for x in block)), len(blocks)
-    )
-    if limit == 0 and blocks:
-        # No blank lines between headline and text (a PDF copied whole): the lines above the
-        # first line of running text are the header, one element each.
-        first = blocks[0]
-        cut = next(i for i, line in enumerate(first) if _is_body_text(line))
-        if cut:
-            blocks[:1] = [[line] for line in first[:cut]] + [first[cut:]]
-            limit = cut
-            page.warnings.append("标题部分没有空行分隔，已按行识别，请核对栏目、引题和主题。")
-    byline_at = _find_byline(page, blocks[:limit])
-    if byline_at is None:
-        header, rest = blocks[:limit], blocks[limit:]
-        if limit:
-            page.warnings.append("没有找到署名（作者）：导入后请在后台补上作者。")
-    else:
-        header, rest = blocks[:byline_at], blocks[byline_at + 1 :]
-    # Credit lines may stand anywhere; take them out first.
-    header = [b for b in header if not (len(b) == 1 and _take_credit(page, b[0]))]
-
-    _read_header(page, header)
-    # Each body line with whether a blank line stands before it.
-    _read_body(page, [(line, i == 0) for block in rest for i, line in enumerate(block)])
+    for position, (line, role) in enumerate(items):
+        text = line.text
+        if role == "badge":
+            if badges and previous == "badge" and badges[-1][0] == line.block:
+                badges[-1][1] += text
+            else:
+                badges.append([line.block, text])
+        elif role == "kicker":
+            kicker_lines.append(text)
+        elif role == "title":
+            title_lines.append(text)
+        elif role == "subtitle":
+            subtitle_lines.append(text)
+        elif role == "byline":
+            byline_lines.append(text)
+            found = parse_byline(text)
+            if found:
+                page.bylines.extend({"name": name, "role": r} for name, r in found.names)
+                page.warnings.extend(found.warnings)
+            else:
+                page.warnings.append(f"“{text}”当作署名，但没有认出人名，请核对。")
+        elif role == "heading":
+            place(len(sections) - 1, None)
+            if open_paragraph:
+                last = sections[-1]["paragraphs"][-1]
+                page.warnings.append(
+                    f"段落“…{last[-12:]}”没有以句号结束，但后面的“{text}”是小标题，"
+                    "所以没有把下一行接到这段后面，请核对。"
+                )
+            sections.append({"heading": text, "paragraphs": []})
+            open_paragraph = False
+        elif role == "caption":
+            if _lone_caption(items, position):
+                page.warnings.append(
+                    f"“{text}”单独夹在两段完整的正文之间，已当作图片说明；"
+                    "如果它是小标题，请在预览中改为小标题。"
+                )
+            caption, credit = split_caption_credit(text)
+            figure = {"caption": caption, "credit": credit, "section": 0, "after_paragraph": None}
+            page.figures.append(figure)
+            pending.append(figure)
+        elif role == "credit":
+            credit = _credit_text(text)
+            if page.figures and page.figures[-1]["credit"]:
+                page.figures[-1]["credit"] += "；" + credit
+            elif page.figures:
+                page.figures[-1]["credit"] = credit
+            else:
+                # Put here by an editor's correction, with no photo to go with: the story's.
+                page.photo_credit = (
+                    f"{page.photo_credit}；{credit}" if page.photo_credit else credit
+                )
+        elif role == "body":
+            section = sections[-1]
+            place(len(sections) - 1, len(section["paragraphs"]))
+            starts = uses_indents and line.indented
+            if open_paragraph and section["paragraphs"] and not starts:
+                section["paragraphs"][-1] = _join(page, section["paragraphs"][-1], text)
+            else:
+                if open_paragraph and section["paragraphs"]:
+                    page.warnings.append(
+                        f"段落“…{section['paragraphs'][-1][-12:]}”没有以句号结束，"
+                        "但下一行有缩进，已当作新的一段，请核对。"
+                    )
+                section["paragraphs"].append(text)
+            open_paragraph = not ends_paragraph(section["paragraphs"][-1])
+        previous = role
+    place(len(sections) - 1, None)
+    if open_paragraph:
+        last = sections[-1]["paragraphs"][-1]
+        page.warnings.append(f"最后一段“…{last[-12:]}”没有以句号结束，请核对是否缺了文字。")
+    if (
+        not sections[0]["paragraphs"]
+        and len(sections) > 1
+        and not any(f["section"] == 0 for f in page.figures)
+    ):
+        # The story opens with a sub-heading: there is no heading-less opening section.
+        sections.pop(0)
+        for figure in page.figures:
+            figure["section"] -= 1
+    page.sections = sections
+    page.badge = [text for _, text in badges]
+    page.kicker = "".join(kicker_lines)
+    page.title = "".join(title_lines)
+    page.subtitle = "".join(subtitle_lines)
+    if len(title_lines) > 1:
+        page.warnings.append(
+            f"主题由 {len(title_lines)} 行拼成“{page.title}”（行间不加空格），请核对。"
+        )
+    header = [(line, role) for line, role in items if role in ("badge", "kicker")]
+    if len(header) == 1 and len(header[0][0].text) <= 6 and page.title:
+        line, role = header[0]
+        other = "引题" if role == "badge" else "栏目标识"
+        page.warnings.append(
+            f"主题上方的“{line.text}”已当作{ROLES[role]}；如果它是{other}，请在预览中改为{other}。"
+        )
+    page.byline = " ".join(" ".join(line.split()) for line in byline_lines)
+    page.has_byline_line = bool(byline_lines)
+    _dateline_bylines(page)
+    page.authors = [b["name"] for b in page.bylines if b["name"]]
     if not page.title:
         page.warnings.append("没有找到主题（标题）：请在导入前补上，或检查粘贴的文字是否完整。")
     if not page.paragraph_count:
@@ -410,263 +645,84 @@ def parse(text):
     return page
 
 
-def _find_byline(page, header):
-    """Index of the byline block among the header blocks (None if there is none).
-
-    It is the first line of names below the kicker or headline: stacked badge words above
-    those look like names too, so they are skipped.
-    """
-    first = next((i for i, block in enumerate(header) if not _badge_like(block)), len(header))
-    for index in range(first + 1, len(header)):
-        block = header[index]
-        if len(block) != 1:
-            continue
-        found = _byline_names(block[0])
-        if not found:
-            continue
-        names, has_role, warnings = found
-        title_before = any(len(line) >= 6 for b in header[:index] for line in b)
-        if has_role or title_before or len(names) > 1:
-            page.byline = " ".join(block[0].split())
-            page.authors = names
-            page.warnings.extend(warnings)
-            return index
-    return None
-
-
-def _is_body_text(line):
-    if line.startswith(_SUBTITLE_DASHES):
+def _lone_caption(items, position):
+    """A caption standing alone between two finished paragraphs, with no credit, number or
+    photographer of its own to show it is one: it could as well be a sub-heading."""
+    line = items[position][0]
+    if line.figure_mark or line.caption_credit:
         return False
+    before = items[position - 1] if position else None
+    after = items[position + 1] if position + 1 < len(items) else None
     return (
-        "。" in line or len(line) > LONG_LINE or (_SENTENCE.search(line) and len(line) > SHORT_LINE)
+        before is not None
+        and after is not None
+        and before[1] == "body"
+        and after[1] == "body"
+        and ends_paragraph(before[0].text)
     )
 
 
-def _take_credit(page, line):
-    credit = _credit(line)
-    if credit is None:
-        return False
-    _add_credit(page, credit)
-    return True
-
-
-def _add_credit(page, credit):
-    if page.photo_credit:
-        page.warnings.append(f"有不止一行图片来源，“{credit}”已并入图片来源。")
-        page.photo_credit += "；" + credit
-    else:
-        page.photo_credit = credit
-
-
-def _read_header(page, header):
-    """Fill badge, kicker, title and subtitle from the blocks above the byline."""
-    # Subtitle lines begin with a dash (——); they sit under the headline.
-    rest = []
-    for block in header:
-        plain = []
-        for line in block:
-            if line.startswith(_SUBTITLE_DASHES) and len(line) > 2:
-                page.subtitle = (page.subtitle + line) if page.subtitle else line
-            else:
-                plain.append(line)
-        if plain:
-            rest.append(plain)
-    if not rest:
+def _dateline_bylines(page):
+    """Names in the lead's dateline (本报讯（记者 王小明 通讯员 李华）…) become bylines; the
+    paragraph keeps its full text."""
+    page.dateline = ""
+    first = next((s["paragraphs"][0] for s in page.sections if s["paragraphs"]), "")
+    found = dateline(first)
+    if not found:
         return
-
-    title_block = rest[-1]
-    page.title = "".join(title_block)
-    if len(title_block) > 1:
-        page.warnings.append(
-            f"主题由 {len(title_block)} 行拼成“{page.title}”（行间不加空格），请核对。"
-        )
-    above = rest[:-1]
-    if above:
-        if _badge_like(above[-1]):
-            # Stacked short words right above the headline: a badge, and no kicker.
-            badge_blocks = above
-        else:
-            page.kicker = "".join(above[-1])
-            badge_blocks = above[:-1]
-            if len(above) == 1 and len(page.kicker) <= 5:
-                page.warnings.append(
-                    f"“{page.kicker}”已当作引题；如果它是栏目标识，请导入后改为栏目。"
-                )
-        for block in badge_blocks:
-            page.badge.append("".join(block))
-            if not _badge_like(block):
-                page.warnings.append(f"标题上方的“{''.join(block)}”已当作栏目名称，请核对。")
+    page.dateline, byline = found
+    if not byline:
+        return
+    known = {b["name"] for b in page.bylines}
+    for name, role in byline.names:
+        if name and name not in known:
+            page.bylines.append({"name": name, "role": role})
+            known.add(name)
 
 
-def _badge_like(block):
-    # A badge is a graphic of stacked short words; exported, each word is a line of its own.
-    return len(block) > 1 and all(len(line) <= 4 for line in block)
+def _share_brief_labels(stories):
+    """A brief that opens with its dateline right under its headline, with no label of its own,
+    stands under the label of the brief before it (本地简讯 over two briefs)."""
 
+    def brief(story):
+        return story.dateline and not story.has_byline_line and not story.kicker
 
-def _read_body(page, body):
-    # Indents tell where paragraphs start only if some lines have one and some don't.
-    indents = {line.indented for line, _ in body}
-    use_indents = indents == {True, False}
-    sections = [{"heading": "", "paragraphs": []}]
-    open_paragraph = False  # the last paragraph was cut at a column end
-    pending = []  # short lines whose part (caption or sub-heading) depends on what follows
-
-    def place_captions(captions, section_index, after):
-        for caption in captions:
-            page.figures.append(
-                {
-                    "caption": str(caption),
-                    "credit": caption.credit,
-                    "section": section_index,
-                    "after_paragraph": after,
-                }
+    for before, story in zip(stories, stories[1:], strict=False):
+        if brief(story) and not story.badge and brief(before) and before.badge:
+            story.badge = list(before.badge)
+            story.warnings.append(
+                f"《{story.title}》没有自己的栏目标识，沿用了上一条的“{' '.join(before.badge)}”，请核对。"
             )
 
-    def settle(next_line):
-        """Decide the pending short lines now that the next body line (or the end) is known."""
-        nonlocal open_paragraph
-        section = sections[-1]
-        index = len(sections) - 1
-        if not pending:
-            return
-        shorts = list(pending)
-        pending.clear()
-        if next_line is None:
-            # Short lines at the end of the page: captions of the photos printed there.
-            place_captions(shorts, index, None)
-            return
-        if not section["paragraphs"] and index == 0 and not _looks_like_heading(shorts[-1]):
-            # Before the first paragraph: photos printed above the text.
-            place_captions(shorts, 0, 0)
-            return
-        if open_paragraph:
-            heading_at = next(
-                (i for i, s in enumerate(shorts) if _looks_like_heading(s) and not s.credit), None
-            )
-            if heading_at is None:
-                # Between the two halves of a cut paragraph: captions. The text goes on.
-                place_captions(shorts, index, len(section["paragraphs"]))
-                return
-            page.warnings.append(
-                f"段落“…{section['paragraphs'][-1][-12:]}”没有以句号结束，但后面的"
-                f"“{shorts[heading_at]}”像小标题，所以没有把下一行接到这段后面，请核对。"
-            )
-            open_paragraph = False
-        else:
-            # A line with its own photographer ("（张三 摄）") is a caption, never a heading.
-            plain = [i for i, s in enumerate(shorts) if not s.credit]
-            if not plain:
-                place_captions(shorts, index, len(section["paragraphs"]))
-                return
-            heading_at = plain[-1]
-            styled = [i for i in plain if _looks_like_heading(shorts[i])]
-            if len(styled) == 1:
-                heading_at = styled[0]
-            elif len(shorts) > 1:
-                page.warnings.append(
-                    f"连续 {len(shorts)} 个短行，已把“{shorts[heading_at]}”当作小标题，"
-                    "其余当作图片说明，请核对。"
-                )
-            else:
-                page.warnings.append(
-                    f"“{shorts[0]}”已当作小标题；如果它是图片说明，请导入后改为图片。"
-                )
-        place_captions(shorts[:heading_at], index, None)
-        sections.append({"heading": str(shorts[heading_at]), "paragraphs": []})
-        place_captions(shorts[heading_at + 1 :], len(sections) - 1, 0)
 
-    for line, after_blank in body:
-        starts_paragraph = use_indents and line.indented
-        photographer = _photographer(line)
-        if photographer:
-            if pending and not pending[-1].credit:
-                # "（张三 摄）" under a caption: that photo's own credit.
-                pending[-1].credit = photographer
-            else:
-                _add_credit(page, photographer)
-            continue
-        if _take_credit(page, line):
-            continue
-        # A line wrapped straight on (no blank line, no indent) continues a cut paragraph,
-        # however short: narrow print columns export as lines of a dozen characters.
-        wrapped = open_paragraph and not pending and not after_blank and not starts_paragraph
-        tail = open_paragraph and not pending and _continues(line)
-        if _is_short(line) and not (wrapped or tail or starts_paragraph):
-            caption, photographer = _split_photographer(line)
-            pending.append(_Short(caption, photographer))
-            continue
-        settle(line)
-        section = sections[-1]
-        if open_paragraph and section["paragraphs"] and not starts_paragraph:
-            previous = section["paragraphs"][-1]
-            section["paragraphs"][-1] = _join(page, previous, line)
-        else:
-            if open_paragraph and section["paragraphs"]:
-                page.warnings.append(
-                    f"段落“…{section['paragraphs'][-1][-12:]}”没有以句号结束，但下一行有缩进，"
-                    "已当作新的一段，请核对。"
-                )
-            section["paragraphs"].append(line)
-        open_paragraph = not _ends_paragraph(section["paragraphs"][-1])
-    settle(None)
-    if open_paragraph:
-        last = sections[-1]["paragraphs"][-1]
-        page.warnings.append(f"最后一段“…{last[-12:]}”没有以句号结束，请核对是否缺了文字。")
-
-    if (
-        not sections[0]["paragraphs"]
-        and len(sections) > 1
-        and not any(f["section"] == 0 for f in page.figures)
-    ):
-        # The page opens with a sub-heading: there is no heading-less opening section.
-        sections.pop(0)
-        for figure in page.figures:
-            figure["section"] -= 1
-    page.sections = sections
+def _credit_text(text):
+    # As printed, spaces included: "新华社记者 徐 昱 摄".
+    return _unbracket(text)
 
 
-class _Short(str):
-    """A short line waiting to be read as a caption or a sub-heading, with any photographer."""
-
-    def __new__(cls, text, credit=""):
-        short = super().__new__(cls, text)
-        short.credit = credit
-        return short
+def _unbracket(text):
+    text = text.strip(WHITESPACE)
+    if text[:1] in "（(" and text[-1:] in "）)":
+        return text[1:-1].strip(WHITESPACE)
+    return text
 
 
-# "（张三 摄）", "本报记者 张三 摄", "新华社记者 李四 摄": a photo's own credit.
-_PHOTOGRAPHER = re.compile(
-    rf"(?P<credit>(?:[{_CJK}]{{0,6}}(?:记者|通讯员)\s*)?[{_CJK}·]{{2,6}}(?:\s+[{_CJK}·]{{1,6}})*\s*摄)"
-)
-_PHOTOGRAPHER_LINE = re.compile(rf"^[（(]?\s*{_PHOTOGRAPHER.pattern}\s*[）)]?$")
-_PHOTOGRAPHER_TAIL = re.compile(rf"^(?P<caption>.+?)\s*[（(]\s*{_PHOTOGRAPHER.pattern}\s*[）)]$")
-
-
-def _photographer(line):
-    match = _PHOTOGRAPHER_LINE.match(line)
-    return " ".join(match.group("credit").split()) if match else ""
-
-
-def _split_photographer(line):
-    """A caption and the photographer printed at its end: "鸭鸭直播电商（张三 摄）"."""
-    match = _PHOTOGRAPHER_TAIL.match(line)
-    if not match:
-        return line, ""
-    return match.group("caption"), " ".join(match.group("credit").split())
-
-
-def _continues(line):
-    # A short line right after a cut paragraph is its tail, not a caption, when it finishes
-    # the sentence: "…随着一声钟响，浙" / "江双元科技上市！".
-    return _ends_paragraph(line)
+def _clip(text, n):
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def _join(page, first, second):
-    # Chinese has no spaces between words, so the halves join with nothing; two Latin words
-    # meeting at the cut are the exception.
+    """The two halves of a paragraph print cut. Chinese has no spaces between words, so they
+    join with nothing; where two Latin words meet, a capital on the second half starts a new
+    word (Smart / Elevator), and a small letter goes on the word the first half cut (Transfor /
+    mer)."""
     if re.search(r"[A-Za-z]$", first) and re.match(r"[A-Za-z]", second):
+        if second[0].isupper():
+            page.warnings.append(
+                f"段落在英文单词处断开：“…{first[-10:]}” + “{second[:10]}…”，已加空格连接，请核对。"
+            )
+            return first + " " + second
         page.warnings.append(
-            f"段落在英文单词处断开：“…{first[-10:]}” + “{second[:10]}…”，已加空格连接，请核对。"
+            f"段落在英文单词中间断开：“…{first[-10:]}” + “{second[:10]}…”，已直接连接，请核对。"
         )
-        return first + " " + second
     return first + second

@@ -42,6 +42,8 @@ def run(*args):
 
 def test_dry_run_json_prints_one_object_with_the_agreed_keys_and_creates_nothing():
     data = json.loads(run(SEED, "--dry-run", "--json"))
+    # Adapted for issue 14: the nine keys agreed before, plus the bylines with their roles, the
+    # page's print provenance and editors, and every line with its role.
     assert set(data) == {
         "badge",
         "kicker",
@@ -52,6 +54,22 @@ def test_dry_run_json_prints_one_object_with_the_agreed_keys_and_creates_nothing
         "captions",
         "photo_credit",
         "warnings",
+        "bylines",
+        "print",
+        "editors",
+        "lines",
+    }
+    assert data["bylines"] == [{"name": "张梦月", "role": ""}, {"name": "李岚", "role": ""}]
+    assert data["print"] == {} and data["editors"] == []
+    assert {line["role"] for line in data["lines"]} == {
+        "badge",
+        "kicker",
+        "title",
+        "byline",
+        "body",
+        "heading",
+        "caption",
+        "credit",
     }
     assert data["badge"] == ["打赢翻身仗", "冲刺半年红"]
     assert data["authors"] == ["张梦月", "李岚"]
