@@ -13,7 +13,7 @@ import json
 
 from django.db import transaction
 
-from .models import Article, ArticleAuthor, Author, Column, Figure, Section
+from .models import Article, ArticleAuthor, Author, Column, Figure, PrintSource, Section
 
 
 def _print_date(value):
@@ -121,7 +121,7 @@ def import_print_page(page, *, column=None, published_at=None, created_by=None, 
     if existing is not None:
         raise AlreadyImported(existing)
     article, figures = create_article(
-        page.as_article_data(),
+        story_data(page),
         column=column,
         status=Article.Status.DRAFT,
         published_at=published_at,
@@ -131,3 +131,54 @@ def import_print_page(page, *, column=None, published_at=None, created_by=None, 
         article.created_by = created_by
         article.save(update_fields=["created_by"])
     return article, figures
+
+
+def story_data(story):
+    """What create_article takes for one story: its structure, bylines with roles, print."""
+    return {
+        **story.as_article_data(),
+        "bylines": [dict(b) for b in story.bylines],
+        "print": dict(story.print),
+        "editors": list(story.editors),
+    }
+
+
+@transaction.atomic
+def import_reading(reading, text, *, column=None, published_at=None, created_by=None):
+    """One draft for each story of a page (articles.printpage.read_page), all linked to the
+    page's text and the lines kept out of them (PrintSource). Nothing is created unless every
+    story can be: a story without a title, too big, or imported before refuses the page."""
+    if not reading.stories:
+        raise ValueError("没有找到任何稿件：请检查粘贴的文字是否完整。")
+    for number, story in enumerate(reading.stories, start=1):
+        name = f"第 {number} 篇稿件" if len(reading.stories) > 1 else "这篇稿件"
+        if not story.title:
+            raise ValueError(
+                f"{name}没有找到主题（标题），无法创建。请在预览里把它的标题行设为“主题”，"
+                "或把它的行并入另一篇稿件。"
+            )
+        too_big = story.too_big_for_a_draft()
+        if too_big:
+            raise ValueError(too_big)
+        existing = Article.objects.filter(external_id=print_page_id(story)).first()
+        if existing is not None:
+            raise AlreadyImported(existing)
+    # Line ends as the reader numbered the lines (a browser's textarea sends CRLF).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    source = PrintSource.objects.create(
+        text=text, furniture="\n".join(reading.furniture), imported_by=created_by
+    )
+    made = []
+    for story in reading.stories:
+        article, figures = create_article(
+            story_data(story),
+            column=column,
+            published_at=published_at,
+            external_id=print_page_id(story),
+            print_source=source,
+        )
+        if created_by is not None:
+            article.created_by = created_by
+            article.save(update_fields=["created_by"])
+        made.append((article, figures))
+    return made

@@ -84,7 +84,7 @@ def test_dry_run_json_prints_one_object_with_the_agreed_keys_and_creates_nothing
 def test_dry_run_describes_the_page_and_creates_nothing():
     out = run(PAGES / "elevators-four-authors.txt", "--dry-run")
     assert "主题：老旧小区加装电梯按下快进键" in out
-    assert "作者：张峰、刘晓燕、欧阳明月、陈立" in out
+    assert "作者：本报记者 张峰、本报记者 刘晓燕、通讯员 欧阳明月、通讯员 陈立" in out
     assert "[图] 朝晖新村加装的电梯" in out
     assert "Smart" in out  # the warning about the Latin words joined at a cut
     assert "没有创建任何文章" in out
@@ -222,12 +222,12 @@ def test_preview_shows_the_structure_beside_the_warnings_and_creates_nothing(cli
     structure = page.select_one(".import-structure")
     assert structure.select_one(".import-title").get_text() == "老旧小区加装电梯按下快进键"
     assert [a.get_text() for a in structure.select(".author")] == [
-        "张峰",
-        "刘晓燕",
-        "欧阳明月",
-        "陈立",
+        "本报记者 张峰",
+        "本报记者 刘晓燕",
+        "通讯员 欧阳明月",
+        "通讯员 陈立",
     ]
-    assert [h.get_text() for h in structure.select("h3")] == [
+    assert [h.get_text() for h in structure.select("h4")] == [
         "导语（无小标题）",
         "政策先行 破解资金难题",
         "协商共治 凝聚邻里共识",
@@ -458,4 +458,97 @@ def test_the_import_page_refuses_an_absurd_draft_and_keeps_the_text(client, edit
     page = soup(response)
     assert "会生成一篇过大的稿件" in page.select_one(".errorlist").get_text()
     assert page.find("textarea", {"name": "text"}).get_text().strip() == typed.strip()
+    assert not Article.objects.exists()
+
+
+# A whole page with several stories (issue 14): one draft each, linked to the page's text.
+
+FRONT_PAGE = (
+    Path(__file__).parent
+    / "printpages"
+    / "corpus"
+    / "dev"
+    / "crlf-front-page-four-stories-jump.txt"
+)
+FRONT_TITLES = [
+    "钱塘新能源汽车产业链集中签约12个重大项目",
+    "西湖申遗成功15周年系列活动启幕",
+    "杭州发布今年首个高温黄色预警",
+    "好项目要“签得下”更要“落得快”",
+]
+
+
+def test_the_json_of_a_page_with_several_stories_lists_them_with_the_furniture(tmp_path):
+    out = run(FRONT_PAGE, "--dry-run", "--json")
+    data = json.loads(out)
+    assert [story["title"] for story in data["stories"]] == FRONT_TITLES
+    assert data["furniture"][0] == "钱塘日报 | 2026年6月30日 | 星期二 | A01 | 要闻"
+    first = data["stories"][0]
+    assert first["bylines"] == [
+        {"name": "俞敏", "role": "记者"},
+        {"name": "钱江月", "role": "通讯员"},
+    ]
+    assert first["print"] == {
+        "paper": "钱塘日报",
+        "date": "2026-06-30",
+        "page": "A01",
+        "page_name": "要闻",
+    }
+    assert first["editors"] == ["胡晓", "林一"]
+    assert {line["role"] for line in first["lines"]} >= {"title", "body"}  # names in a dateline
+    assert not Article.objects.exists()
+
+
+def test_importing_a_page_makes_a_draft_per_story_with_its_print_facts(client, editor):
+    text = FRONT_PAGE.read_bytes().decode("utf-8")
+    response = client.post(IMPORT_URL, {"text": text, "_create": "创建草稿"})
+    assert response.status_code == 302
+    articles = list(Article.objects.order_by("pk"))
+    assert [a.title for a in articles] == FRONT_TITLES
+    assert all(a.status == Article.Status.DRAFT for a in articles)
+    source = articles[0].print_source
+    assert source is not None and all(a.print_source_id == source.pk for a in articles)
+    assert "责任编辑：胡晓 林一 美术编辑：陈默 校对：宋佳" in source.furniture.splitlines()
+    first = articles[0]
+    assert (first.print_publication, str(first.print_date), first.print_page) == (
+        "钱塘日报",
+        "2026-06-30",
+        "A01",
+    )
+    assert first.print_page_name == "要闻" and first.print_editors == "胡晓 林一"
+    assert [(b.role, b.author.name) for b in first.bylines.all()] == [
+        ("记者", "俞敏"),
+        ("通讯员", "钱江月"),
+    ]
+    assert articles[3].bylines.get().role == "本报评论员"
+    # Staff can read the whole page it came from.
+    page = soup(client.get(reverse("admin:articles_printsource_change", args=[source.pk])))
+    assert "好项目要“签得下”更要“落得快”" in page.get_text()
+
+
+def test_a_corrected_line_role_is_used_for_the_draft(client, editor):
+    text = "城事\n\n运河边的夜市\n\n本报记者 方 圆\n\n第一段正文，写得很长。\n\n夜市里的新面孔\n\n第二段正文，也写得很长。"
+    response = client.post(IMPORT_URL, {"text": text, "_preview": "预览"})
+    page = soup(response)
+    digest = page.find("input", {"name": "read_digest"})["value"]
+    data = {"text": text, "read_digest": digest, "_create": "创建草稿"}
+    for select in page.select("#import-lines select"):
+        data[select["name"]] = select.find("option", selected=True)["value"]
+    data["role-9"] = "heading"
+    response = client.post(IMPORT_URL, data)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert [s.heading for s in article.sections.all()] == ["", "夜市里的新面孔"]
+    assert not article.figures.exists()
+
+
+def test_corrections_made_for_other_text_are_not_applied(client, editor):
+    text = (
+        "运河边的夜市\n\n本报记者 方 圆\n\n第一段正文，写得很长。\n\n夜市里的新面孔\n\n第二段正文。"
+    )
+    response = client.post(
+        IMPORT_URL, {"text": text, "read_digest": "0" * 16, "role-1": "body", "_create": "1"}
+    )
+    assert response.status_code == 200
+    assert "之前对行角色的更正没有保留" in soup(response).get_text()
     assert not Article.objects.exists()

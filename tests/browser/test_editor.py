@@ -154,7 +154,7 @@ def import_print_page(page, base_url, username, text):
     preview = {
         "title": page.locator(".import-title").inner_text(),
         "authors": page.locator(".import-authors .author").all_inner_texts(),
-        "headings": page.locator(".import-section h3").all_inner_texts(),
+        "headings": page.locator(".import-section h4").all_inner_texts(),
     }
     page.get_by_role("button", name="创建草稿").click()
     page.locator(".messagelist .success").wait_for()

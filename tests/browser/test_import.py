@@ -29,7 +29,7 @@ def upload_preview_and_create(page, base_url, username, export):
     warnings = page.locator(".import-warnings")
     seen = {
         "title": page.locator(".import-title").inner_text(),
-        "headings": [h.inner_text() for h in structure.locator("h3").all()],
+        "headings": [h.inner_text() for h in structure.locator(".import-section h4").all()],
         "figures": structure.locator(".import-figure").count(),
         "warnings": [w.inner_text() for w in warnings.locator("li").all()],
         # The warnings stand beside the structure on a laptop screen, not below it.

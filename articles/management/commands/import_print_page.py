@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from articles.build import AlreadyImported, import_print_page
+from articles.build import AlreadyImported, import_reading
 from articles.models import Column
-from articles.printpage import MAX_BYTES, PrintPageError, decode, parse, too_big
+from articles.printpage import MAX_BYTES, PrintPageError, decode, read_page, too_big
 
 # How much of an oversized standard input is counted for the message before giving up.
 STDIN_COUNT_BYTES = 1_000 * MAX_BYTES
@@ -20,8 +20,9 @@ STDIN_COUNT_BYTES = 1_000 * MAX_BYTES
 class Command(BaseCommand):
     help = (
         "Read the text of a print page (UTF-8 or GB18030, as a layout system or PDF exports it) "
-        "and create a draft article from it: badge, kicker, title, byline, sections, and figures "
-        "made from the captions, waiting for their photos."
+        "and create a draft article for each story on it: badge, kicker, title, bylines with "
+        "roles, sections, and figures made from the captions, waiting for their photos. The "
+        "page's text and the lines kept out of every story are stored with the drafts."
     )
 
     def add_arguments(self, parser):
@@ -48,14 +49,20 @@ class Command(BaseCommand):
             raise CommandError("--json 只能和 --dry-run 一起用（只输出结构，不创建文章）。")
         published_at = _published_at(options["published_at"])
         try:
-            page = parse(self._read(options["file"]))
+            text = self._read(options["file"])
+            reading = read_page(text)
         except PrintPageError as error:
             raise CommandError(f"{error}没有创建任何文章。") from error
 
         if options["json"]:
-            self.stdout.write(json.dumps(page.as_json(), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(reading.as_json(), ensure_ascii=False, indent=2))
             return
-        self._describe(page, options["column"])
+        for number, page in enumerate(reading.stories, start=1):
+            if len(reading.stories) > 1:
+                self.stdout.write(f"—— 第 {number} 篇 ——")
+            self._describe(page, options["column"])
+        if reading.furniture:
+            self.stdout.write(f"不放进稿件的行：{' / '.join(reading.furniture)}")
         if options["dry_run"]:
             self.stdout.write("（试运行：没有创建任何文章。）")
             return
@@ -64,21 +71,22 @@ class Command(BaseCommand):
         if options["column"]:
             column, _ = Column.objects.get_or_create(name=options["column"].strip())
         try:
-            article, figures = import_print_page(page, column=column, published_at=published_at)
+            made = import_reading(reading, text, column=column, published_at=published_at)
         except AlreadyImported as error:
             raise CommandError(f"{error}没有重复创建。") from error
         except ValueError as error:
             raise CommandError(f"{error}没有创建任何文章。") from error
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"已创建草稿 #{article.pk}《{article.title}》：{len(page.sections)} 节、"
-                f"{page.paragraph_count} 段、{len(figures)} 张图片（等待上传照片）。"
+        for (article, figures), page in zip(made, reading.stories, strict=True):
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已创建草稿 #{article.pk}《{article.title}》：{len(page.sections)} 节、"
+                    f"{page.paragraph_count} 段、{len(figures)} 张图片（等待上传照片）。"
+                )
             )
-        )
-        # The admin's path is configurable (settings), so the address is reversed, not written.
-        self.stdout.write(
-            f"在后台编辑：{reverse('admin:articles_article_change', args=[article.pk])}"
-        )
+            # The admin's path is configurable (settings), so the address is reversed.
+            self.stdout.write(
+                f"在后台编辑：{reverse('admin:articles_article_change', args=[article.pk])}"
+            )
 
     def _read(self, name):
         # Read one byte past the limit: enough to know the input is too big. Its real size,
@@ -109,7 +117,8 @@ class Command(BaseCommand):
         write(f"主题：{page.title or '（没有找到）'}")
         if page.subtitle:
             write(f"副题：{page.subtitle}")
-        write(f"作者：{'、'.join(page.authors) or '（没有找到）'}")
+        names = [f"{b['role']} {b['name']}".strip() for b in page.bylines]
+        write(f"作者：{'、'.join(names) or '（没有找到）'}")
         captions = {}
         for figure in page.figures:
             captions.setdefault(figure["section"], []).append(figure)
