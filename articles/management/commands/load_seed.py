@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from articles.build import import_print_page
 from articles.checks import publish_problems
-from articles.models import Article
-from articles.printpage import decode, parse
+from articles.models import Article, PrintSource
+from articles.printpage import decode, normalize, parse
 from articles.standins import standin_jpeg
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
@@ -31,6 +31,8 @@ class Command(BaseCommand):
             # The shipped page reads without any (tests/test_printpage.py); say so if it changes.
             self.stderr.write(f"Seed page: {warning}")
         article, figures = import_print_page(page, external_id=EXTERNAL_ID)
+        # The page as shipped, for staff to read beside the article (版面原文).
+        article.print_source = PrintSource.objects.create(text=normalize(TEXT.read_text("utf-8")))
         for index, figure in enumerate(figures):
             # The page's own photos are not in its text. Each figure gets a stand-in picture,
             # marked as one: readers see "图片待补" with the caption, staff see it counted as
