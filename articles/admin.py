@@ -390,6 +390,11 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
         return super().get_queryset(request).prefetch_related("renditions")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            # A plain file box: the thumbnail beside it shows the current photo. Django's
+            # "currently" link pointed at the original, which is never served (a 404 for staff),
+            # and it cost a template per figure on a gallery's page.
+            kwargs["widget"] = forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
         if db_field.name == "section":
             # Only the sections of the article being edited, and no add/change links: sections
             # are edited in their own inline on the same page.

@@ -239,3 +239,12 @@ def test_an_editor_gives_a_byline_its_role_and_readers_see_it(client, editor):
     page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
     assert page.select_one(".article .byline").get_text(" ", strip=True) == "本报记者 许静"
     assert page.select_one(".print-editors").get_text() == "责任编辑：王敏"
+
+
+def test_the_change_page_never_links_to_an_original(client, editor):
+    # Originals are never served: a link to one was a 404 for staff (and named its path).
+    article = make_article()
+    make_figure(article, section=article.sections.get())
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    assert b"/originals/" not in page
+    assert b'accept="image/jpeg,image/png,image/webp"' in page
