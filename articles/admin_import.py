@@ -23,6 +23,7 @@ from .build import AlreadyImported, import_reading
 from .models import Column
 from .printpage import (
     MAX_BYTES,
+    MAX_STORIES,
     ROLES,
     PrintPageError,
     decode,
@@ -79,6 +80,11 @@ class PrintPageImportForm(forms.Form):
             self.reading = read_page(text, self.overrides) if self.overrides else base
         except PrintPageError as error:
             raise forms.ValidationError(str(error)) from error
+        if len(self.reading.stories) > MAX_STORIES:
+            raise forms.ValidationError(
+                f"这份文字读出了 {len(self.reading.stories)} 篇稿件（一个版面最多 {MAX_STORIES} 篇）："
+                "可能粘贴了多个版面或其他文件。请一次导入一个版面。"
+            )
         for story in self.reading.stories:
             too_big = story.too_big_for_a_draft()
             if too_big:
@@ -215,12 +221,11 @@ class PrintPageImportMixin:
 
 def preview_lines(reading):
     """Every line of the page with its role, story and reason, and the choices offered."""
-    count = len(reading.stories)
-    story_choices = [("", "—（版面）")] + [(str(n), f"第 {n} 篇") for n in range(1, count + 1)]
-    story_choices.append((str(count + 1), "另起一篇"))
+    # The story is a number box, not a menu: a menu of every story on every line grew with
+    # lines × stories (a pasted page of 400 "stories" made 39 MB of HTML).
     return {
         "roles": list(ROLES.items()),
-        "stories": story_choices,
+        "new_story": len(reading.stories) + 1,
         "rows": [
             {
                 "n": line.n,

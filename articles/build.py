@@ -14,6 +14,7 @@ import json
 from django.db import transaction
 
 from .models import Article, ArticleAuthor, Author, Column, Figure, PrintSource, Section
+from .printpage import MAX_STORIES
 
 
 def _print_date(value):
@@ -55,16 +56,17 @@ def create_article(
     bylines = data.get("bylines") or [{"name": n, "role": ""} for n in data.get("authors", [])]
     seen = set()
     for byline in bylines:
-        name = byline.get("name", "")
+        name, role = byline.get("name", ""), byline.get("role", "")
+        if not name and role:
+            # A role printed alone is the byline (本报评论员): it signs the piece by itself.
+            name, role = role, ""
         if not name or name in seen:
-            continue  # a role printed without a name (本报评论员), or a name printed twice
+            continue  # a name printed twice
         seen.add(name)
         author = Author.objects.filter(name=name).order_by("id").first()
         if author is None:
             author = Author.objects.create(name=name)
-        ArticleAuthor.objects.create(
-            article=article, author=author, role=byline.get("role", ""), position=len(seen)
-        )
+        ArticleAuthor.objects.create(article=article, author=author, role=role, position=len(seen))
     sections = [
         Section.objects.create(
             article=article,
@@ -99,9 +101,14 @@ class AlreadyImported(Exception):
 
 
 def print_page_id(page):
-    """A source id for a parsed print page: the same structure gives the same id, whatever the
-    file's encoding, line ends or indents were."""
-    data = json.dumps(page.as_article_data(), ensure_ascii=False, sort_keys=True)
+    """A source id for a story of a print page: the same structure on the same page of the same
+    day gives the same id, whatever the file's encoding, line ends or indents were. (A story
+    reprinted on another day or page is another story.)"""
+    data = json.dumps(
+        {**page.as_article_data(), "print": dict(getattr(page, "print", {}) or {})},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     return "print:" + hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
@@ -150,6 +157,16 @@ def import_reading(reading, text, *, column=None, published_at=None, created_by=
     story can be: a story without a title, too big, or imported before refuses the page."""
     if not reading.stories:
         raise ValueError("没有找到任何稿件：请检查粘贴的文字是否完整。")
+    if len(reading.stories) > MAX_STORIES:
+        raise ValueError(
+            f"这份文字读出了 {len(reading.stories)} 篇稿件（一个版面最多 {MAX_STORIES} 篇）。"
+        )
+    # Line ends as the reader numbered the lines (a browser's textarea sends CRLF).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # The same page text imported before, however its lines were corrected, is the same page.
+    earlier = Article.objects.filter(print_source__text=text).order_by("pk").first()
+    if earlier is not None:
+        raise AlreadyImported(earlier)
     for number, story in enumerate(reading.stories, start=1):
         name = f"第 {number} 篇稿件" if len(reading.stories) > 1 else "这篇稿件"
         if not story.title:
@@ -163,8 +180,6 @@ def import_reading(reading, text, *, column=None, published_at=None, created_by=
         existing = Article.objects.filter(external_id=print_page_id(story)).first()
         if existing is not None:
             raise AlreadyImported(existing)
-    # Line ends as the reader numbered the lines (a browser's textarea sends CRLF).
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     source = PrintSource.objects.create(
         text=text, furniture="\n".join(reading.furniture), imported_by=created_by
     )

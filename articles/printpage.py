@@ -59,6 +59,9 @@ MAX_BYTES = 1_000_000
 # and the draft would be too big to edit: 200 figures and 100 sections is what the admin's
 # change page opens in about two seconds (bench/large_article.py).
 DRAFT_LIMITS = {"sections": 100, "figures": 200, "paragraphs": 2000}
+# The most stories one page may make: a crowded page holds a dozen (lead, seconds, briefs,
+# boxes, a commentary). More means the text is not one page.
+MAX_STORIES = 30
 
 
 class PrintPageError(ValueError):

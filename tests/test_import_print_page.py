@@ -534,6 +534,8 @@ def test_a_corrected_line_role_is_used_for_the_draft(client, editor):
     data = {"text": text, "read_digest": digest, "_create": "创建草稿"}
     for select in page.select("#import-lines select"):
         data[select["name"]] = select.find("option", selected=True)["value"]
+    for box in page.select("#import-lines input[name^=story]"):
+        data[box["name"]] = box.get("value", "")
     data["role-9"] = "heading"
     response = client.post(IMPORT_URL, data)
     assert response.status_code == 302
@@ -551,4 +553,45 @@ def test_corrections_made_for_other_text_are_not_applied(client, editor):
     )
     assert response.status_code == 200
     assert "之前对行角色的更正没有保留" in soup(response).get_text()
+    assert not Article.objects.exists()
+
+
+def test_a_commentary_signed_by_its_role_alone_keeps_that_byline(tmp_path):
+    page = tmp_path / "comment.txt"
+    page.write_text(
+        "钱塘时评\n\n好项目要落得快\n\n本报评论员\n\n签约只是开始，落地才是关键。各部门要拿出办法来。",
+        encoding="utf-8",
+    )
+    run(page)
+    byline = Article.objects.get().bylines.get()
+    assert (byline.author.name, byline.role) == ("本报评论员", "")
+
+
+def test_the_same_page_with_other_corrections_is_not_imported_twice(client, editor):
+    text = (
+        "运河边的夜市\n\n本报记者 方 圆\n\n第一段正文，写得很长。\n\n夜市里的新面孔\n\n第二段正文。"
+    )
+    assert client.post(IMPORT_URL, {"text": text, "_create": "1"}).status_code == 302
+    page = soup(client.post(IMPORT_URL, {"text": text, "_preview": "1"}))
+    digest = page.find("input", {"name": "read_digest"})["value"]
+    response = client.post(
+        IMPORT_URL, {"text": text, "read_digest": digest, "role-7": "heading", "_create": "1"}
+    )
+    assert response.status_code == 400
+    assert "这个版面已经导入过" in soup(response).get_text()
+    assert Article.objects.count() == 1
+
+
+def test_a_paste_that_reads_as_hundreds_of_stories_is_refused_briefly(client, editor):
+    stories = [f"第{n}条标题\n\n本报记者 方 圆\n\n正文写了一段，内容{n}。" for n in range(60)]
+    response = client.post(IMPORT_URL, {"text": "\n\n".join(stories), "_preview": "1"})
+    assert response.status_code == 400
+    assert "一个版面最多 30 篇" in soup(response).get_text()
+    assert len(response.content) < 200_000
+
+
+def test_an_impossible_publication_time_is_refused_with_a_message():
+    for value in ("2026-02-30 08:00", "2026-13-01", "2026-06-01 25:00"):
+        with pytest.raises(CommandError, match="看不懂的发布时间"):
+            run(PAGES / "marathon-one-author.txt", "--published-at", value)
     assert not Article.objects.exists()

@@ -145,12 +145,18 @@ class Command(BaseCommand):
 def _published_at(value):
     if not value:
         return None
-    moment = parse_datetime(value.strip())
-    if moment is None:
-        day = parse_date(value.strip())
-        if day is None:
-            raise CommandError(f"看不懂的发布时间：{value}（请写成 2026-06-20 08:00）。")
-        moment = datetime(day.year, day.month, day.day)
+    try:
+        # parse_* raise ValueError for a well-formed but impossible time (2026-02-30, 25:00).
+        moment = parse_datetime(value.strip())
+        if moment is None:
+            day = parse_date(value.strip())
+            if day is None:
+                raise ValueError(value)
+            moment = datetime(day.year, day.month, day.day)
+    except ValueError:
+        raise CommandError(
+            f"看不懂的发布时间：{value}（请写成 2026-06-20 08:00，日期和时间要真实存在）。"
+        ) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
