@@ -75,9 +75,8 @@ class PrintPageImportForm(forms.Form):
         text = cleaned_data["text"]
         self.digest = text_digest(text)
         try:
-            base = read_page(text)
-            self.overrides = self._corrections(base)
-            self.reading = read_page(text, self.overrides) if self.overrides else base
+            self.overrides = self._corrections(text)
+            self.reading = read_page(text, self.overrides)
         except PrintPageError as error:
             raise forms.ValidationError(str(error)) from error
         if len(self.reading.stories) > MAX_STORIES:
@@ -91,8 +90,11 @@ class PrintPageImportForm(forms.Form):
                 raise forms.ValidationError(too_big)
         return cleaned_data
 
-    def _corrections(self, base):
-        """The editor's choices in the preview that differ from the reader's own reading.
+    def _corrections(self, text):
+        """The editor's corrections: those made before (carried in the form) and the lines
+        changed on the preview just seen, compared with that preview, not with the reader's
+        own reading (otherwise a story number the reader worked out after a correction would
+        count as the editor's choice the next time).
 
         Only for the text the preview was made from: if the text was edited since, its line
         numbers may have moved, and the page is read afresh (text_changed says so).
@@ -101,17 +103,45 @@ class PrintPageImportForm(forms.Form):
         if self.data.get("read_digest") != self.digest:
             self.text_changed = bool(self.data.get("read_digest"))
             return {}
-        overrides = {}
-        for line in base.lines:
+        overrides = parse_corrections(self.data.get("corrections", ""))
+        shown = read_page(text, overrides)
+        for line in shown.lines:
             role = self.data.get(f"role-{line.n}")
-            role = role if role in ROLES else line.role
             story = self.data.get(f"story-{line.n}", "")
             story = int(story) - 1 if story.isdigit() and int(story) > 0 else None
-            changed_role = role if role != line.role else None
+            changed_role = role if role in ROLES and role != line.role else None
             changed_story = story if story is not None and story != line.story else None
-            if changed_role is not None or changed_story is not None:
-                overrides[line.n] = (changed_role, changed_story)
+            if changed_role is None and changed_story is None:
+                continue
+            before_role, before_story = overrides.get(line.n, (None, None))
+            overrides[line.n] = (
+                before_role if changed_role is None else changed_role,
+                before_story if changed_story is None else changed_story,
+            )
         return overrides
+
+
+def parse_corrections(value):
+    """The corrections carried by the form ("n:role:story;…"), whatever a hand may have typed."""
+    overrides = {}
+    for item in value.split(";"):
+        n, _, rest = item.partition(":")
+        role, _, story = rest.partition(":")
+        if (
+            not n.isdigit()
+            or not (role in ROLES or role == "")
+            or not (story.isdigit() or story == "")
+        ):
+            continue
+        overrides[int(n)] = (role or None, int(story) if story else None)
+    return overrides
+
+
+def format_corrections(overrides):
+    return ";".join(
+        f"{n}:{role or ''}:{'' if story is None else story}"
+        for n, (role, story) in sorted(overrides.items())
+    )
 
 
 def text_digest(text):
@@ -163,6 +193,7 @@ class PrintPageImportMixin:
             "form": form,
             "reading": reading,
             "digest": form.digest if reading else "",
+            "corrections": format_corrections(form.overrides) if reading else "",
             "stories": [
                 {"number": n, "page": story, "blocks": preview_blocks(story)}
                 for n, story in enumerate(reading.stories, start=1)

@@ -595,3 +595,30 @@ def test_an_impossible_publication_time_is_refused_with_a_message():
         with pytest.raises(CommandError, match="看不懂的发布时间"):
             run(PAGES / "marathon-one-author.txt", "--published-at", value)
     assert not Article.objects.exists()
+
+
+def test_re_previewing_keeps_the_editors_corrections_and_adds_none_of_its_own(client, editor):
+    text = "运河边的夜市\n\n本报记者 方 圆\n\n第一段正文，写得很长。\n\n夜市里的新面孔\n\n第二段正文，也写得很长。"
+
+    def preview(page, changes=None):
+        data = {"text": text, "_preview": "1"}
+        if page is not None:
+            data["read_digest"] = page.find("input", {"name": "read_digest"})["value"]
+            data["corrections"] = page.find("input", {"name": "corrections"})["value"]
+            for select in page.select("#import-lines select"):
+                data[select["name"]] = select.find("option", selected=True)["value"]
+            for box in page.select("#import-lines input[name^=story]"):
+                data[box["name"]] = box.get("value", "")
+        data.update(changes or {})
+        return soup(client.post(IMPORT_URL, data))
+
+    first = preview(None)
+    second = preview(first, {"role-7": "heading"})
+    third = preview(second)
+    fourth = preview(third)
+    for page in (second, third, fourth):
+        assert "已按你的 1 处更正重新识别" in page.select_one("#structure-heading").get_text()
+        assert [h.get_text() for h in page.select(".import-section h4")] == [
+            "导语（无小标题）",
+            "夜市里的新面孔",
+        ]
