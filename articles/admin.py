@@ -129,6 +129,16 @@ class PositionedForm(PlainLabels, forms.ModelForm):
         return exclusions
 
 
+def move_positions_aside(rows):
+    """Shift rows' positions past every one they hold, keeping their order.
+
+    Positions are unique per article at every moment, so rows that will take each other's
+    places (a reorder, a restored version) must first leave them free.
+    """
+    offset = (rows.aggregate(m=Max("position"))["m"] or 0) + 1000
+    rows.update(position=F("position") + offset)
+
+
 class PositionedFormSet(CustomInlineFormSetMixin, BaseInlineFormSet):
     """An inline of ordered rows: positions must differ, and swapping two of them saves.
 
@@ -170,9 +180,7 @@ class PositionedFormSet(CustomInlineFormSetMixin, BaseInlineFormSet):
         if commit and self.instance.pk:
             # Rows keep a unique position in the database at every moment, so two rows that
             # trade places would collide half-way. Move the rows out of the way first.
-            existing = self.model.objects.filter(**{self.fk.name: self.instance})
-            offset = (existing.aggregate(m=Max("position"))["m"] or 0) + 1000
-            existing.update(position=F("position") + offset)
+            move_positions_aside(self.model.objects.filter(**{self.fk.name: self.instance}))
             saved = super().save(commit)
             for form in self.initial_forms:
                 if form.instance.pk and form not in self.deleted_forms and not form.has_changed():
@@ -1096,9 +1104,7 @@ class ArticleAdmin(BoundedChoicesMixin, PrintPageImportMixin, SortableAdminBase,
         # article may hold now (after a reorder): unique at every moment, so those rows move
         # out of the way first, as an inline's save does. Undone if nothing is saved.
         for model in (Section, Figure):
-            rows = model.objects.filter(article=article)
-            offset = (rows.aggregate(m=Max("position"))["m"] or 0) + 1000
-            rows.update(position=F("position") + offset)
+            move_positions_aside(model.objects.filter(article=article))
         try:
             return super().revision_view(request, object_id, version_id, extra_context)
         except (IntegrityError, OSError) as error:
