@@ -24,6 +24,7 @@ No Django in here: the whole reader is pure Python (``articles.printpage`` build
 """
 
 import re
+import unicodedata
 from operator import add
 
 # Role code -> the label editors see. The order is the order of the preview's role menu.
@@ -152,15 +153,31 @@ _DATE = re.compile(
     r"|[.\-/](?P<m2>\d{1,2})[.\-/](?P<d2>\d{1,2})(?!\d))"
 )
 _WEEKDAY = re.compile(r"^(?:星期|礼拜|周)[一二三四五六日天]$")
-_PAGE_NO = re.compile(r"^(?:(?P<p>[A-Z]\d{1,2})|第\s*(?P<q>\d{1,3})\s*版)(?:版)?$")
+_PAGE_NO = re.compile(
+    r"^(?:(?P<p>[A-Z]\d{1,2})|第\s*(?P<q>\d{1,3}|[一二三四五六七八九十]{1,3})\s*版)(?:版)?$"
+)
+_NUMERALS = dict(zip("一二三四五六七八九", range(1, 10), strict=True))
+
+
+def chinese_number(text):
+    """1 to 99 written in Chinese numerals (五, 十二, 二十, 二十三) as digits; text unchanged
+    when it is digits already."""
+    if text.isdigit():
+        return str(int(text))
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return str(_NUMERALS.get(text, 0)) if len(text) == 1 else text
+    value = (_NUMERALS.get(tens, 0) if tens else 1) * 10 + (_NUMERALS.get(units, 0) if units else 0)
+    return str(value)
 _PAPER = re.compile(rf"^[{_CJK}]{{1,8}}报$")
 _HEADER_SPLIT = re.compile(r"[\s|｜│¦┃·•・/]+")
 
 
 def print_header(text):
     """{"paper", "date", "page", "page_name"} read from a page header line such as
-    "钱塘日报 2026年6月2日 星期二 A05 要闻", or None if the line is not one."""
-    text = text.strip(WHITESPACE)
+    "钱塘日报 2026年6月2日 星期二 A05 要闻", or None if the line is not one. Full-width digits
+    and letters (２０２６年, Ａ０５) read as their ASCII forms; 第五版 as page 5."""
+    text = unicodedata.normalize("NFKC", text).strip(WHITESPACE)
     if not text or len(text) > 60 or re.search(r"[，。；！？]", text):
         return None
     found, names, kinds = {}, [], set()
@@ -177,7 +194,7 @@ def print_header(text):
         if _WEEKDAY.match(token):
             kinds.add("weekday")
         elif page := _PAGE_NO.match(token):
-            found.setdefault("page", page.group("p") or page.group("q"))
+            found.setdefault("page", page.group("p") or chinese_number(page.group("q")))
             kinds.add("page")
         elif _PAPER.match(token) and len(token) >= 3:
             found.setdefault("paper", token)
@@ -204,7 +221,7 @@ def header_fragment(text):
     """{"paper", "page_name"} for a line holding only a paper's name and perhaps the page's
     name ("钱塘日报", "钱塘日报·城事", "要闻"), the rest of a header printed on two lines; None
     otherwise."""
-    text = text.strip(WHITESPACE)
+    text = unicodedata.normalize("NFKC", text).strip(WHITESPACE)
     if not text or len(text) > 14 or re.search(r"[，。；！？：:]", text):
         return None
     found, names = {}, []
@@ -252,12 +269,13 @@ def editor_names(text):
 
 
 _JUMP = re.compile(
-    r"^[（(【\[]?\s*(?:下转|上接|转自|接上|紧接|续上|转|接|续)\s*(?:第\s*)?[A-Z]?\d{1,3}\s*[版页]?\s*[）)】\]]?$"
+    r"^[（(【\[]?\s*(?:下转|上接|转自|接上|紧接|续上|转|接|续)\s*(?:第\s*)?"
+    r"(?:[A-Z]?\d{1,3}|[一二三四五六七八九十]{1,3})\s*[版页]?\s*[）)】\]]?$"
 )
 
 
 def is_jump(text):
-    return bool(_JUMP.match(text.strip(WHITESPACE)))
+    return bool(_JUMP.match(unicodedata.normalize("NFKC", text).strip(WHITESPACE)))
 
 
 # Credits. A page credit names where all the page's photos come from; a figure's credit stands in
@@ -273,7 +291,7 @@ _CREDIT_WORDS = re.compile(r"本版|图片由|照片由|摄影|图片来源|供�
 _PHOTO_CREDIT = re.compile(
     rf"^[（(]\s*(?P<a>[^（）()，。；]{{0,40}}?(?:摄|摄影|供图|提供|拍摄|资料图片|资料图|发))\s*[）)]$"
     rf"|^(?P<b>[{_CJK}]{{0,6}}(?:记者|通讯员|摄影师|摄影)\s*[{_CJK}·]{{1,4}}(?:\s+[{_CJK}·]{{1,4}})*\s*[/／]?\s*摄)$"
-    rf"|^(?P<c>[{_CJK}·]{{2,4}}(?:\s+[{_CJK}·]{{1,3}})?\s+摄)$"
+    rf"|^(?P<c>[{_CJK}·]{{1,4}}(?:\s+[{_CJK}·]{{1,3}})?\s+摄)$"
     rf"|^(?P<d>[{_CJK}]{{2,12}}供图|(?:新华社|中新社)发(?:\s*[（(][^（）()]{{2,20}}[）)])?"
     r"|资料图片|资料图)$"
 )
@@ -341,39 +359,19 @@ def _unbracket(text):
 # ---------------------------------------------------------------------------------------------
 # Bylines and datelines
 
-# Roles printed before names, longest first (so 本报记者 is not read as 本报 + 记者).
-BYLINE_ROLES = sorted(
-    [
-        "本报特约评论员",
-        "本报特约记者",
-        "本报首席记者",
-        "本报见习记者",
-        "本报实习记者",
-        "本报实习生",
-        "本报通讯员",
-        "本报评论员",
-        "本报记者",
-        "新华社特约记者",
-        "新华社记者",
-        "新华社通讯员",
-        "特约评论员",
-        "特约记者",
-        "首席记者",
-        "见习记者",
-        "实习记者",
-        "摄影记者",
-        "特约撰稿",
-        "评论员",
-        "通讯员",
-        "实习生",
-        "撰稿人",
-        "撰稿",
-        "记者",
-        "摄影",
-    ],
-    key=len,
-    reverse=True,
+# Roles printed before names. A role is a trade (记者, 通讯员, 评论员, 实习生, 摄影, 撰稿) with
+# what print puts before it: the paper or agency (本报, 新华社), a posting (驻京, 驻浙江), a rank
+# or kind (首席, 特约, 见习, 融媒体): 本报驻京记者, 融媒体记者, 新华社特约记者, 本报评论员.
+BYLINE_ROLE = re.compile(
+    r"^(?:本报|新华社|中新社|人民日报|本刊)?(?:驻[\u4e00-\u9fff]{1,4}?)?"
+    r"(?:首席|特约|见习|实习|融媒体?|全媒体|视觉|摄影|资深|主任)?"
+    r"(?:摄影记者|记者|评论员|通讯员|实习生|撰稿人?|摄影师|摄影)"
 )
+# The compound surnames print pads like two-character names (司马 南, 欧阳 晓).
+_COMPOUND_SURNAMES = {
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+    "司徒", "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "呼延", "澹台", "申屠", "太史",
+}  # fmt: skip
 # Marks of who did what: "文/张三 图/李四", "本报记者 孙逸 文/摄", "曹颖 蒋欣 文 图".
 _LEAD_MARK = re.compile(r"(?:^|(?<=\s))(?P<mark>文|图|摄影|摄|图文)\s*[/／|｜:：]\s*")
 _TRAIL_MARKS = {
@@ -408,6 +406,9 @@ def parse_byline(text):
     strong = bullet = False
     if line[:1] in _BULLETS:
         line, bullet = line.lstrip(_BULLETS + WHITESPACE), True
+    if bullet:
+        # "■通讯员 王 珺 陈 堃 ■本报记者 吴 喆": each group of names under its own bullet.
+        line = re.sub(f"[{_BULLETS}]", " ", line)
     if line[:1] in "（(" and line[-1:] in "）)":
         # "（记者 王小明 通讯员 李华）" under a headline.
         line = line[1:-1].strip(WHITESPACE)
@@ -435,9 +436,9 @@ def parse_byline(text):
             # 文/ resets the role; 图/ and 摄影/ mean the pictures' author.
             role = "摄影" if token[1] in ("图", "摄影", "摄") else ""
             continue
-        found = next((r for r in BYLINE_ROLES if token.startswith(r)), None)
+        found = BYLINE_ROLE.match(token)
         if found:
-            role, token, strong = found, token[len(found) :], True
+            role, token, strong = found.group(0), token[found.end() :], True
         if not token:
             continue
         if token in _TRAIL_MARKS:
@@ -455,6 +456,17 @@ def parse_byline(text):
     i = 0
     while i < len(names):
         token, token_role = names[i]
+        if (
+            token in _COMPOUND_SURNAMES
+            and i + 1 < len(names)
+            and len(names[i + 1][0]) == 1
+            and names[i + 1][1] == token_role
+        ):
+            # "司马 南": a compound surname and a one-character name, padded like two.
+            paired.append((token + names[i + 1][0], token_role))
+            padded = True
+            i += 2
+            continue
         if len(token) == 1:
             if i + 1 < len(names) and len(names[i + 1][0]) == 1 and names[i + 1][1] == token_role:
                 paired.append((token + names[i + 1][0], token_role))
@@ -528,6 +540,8 @@ _LABEL_WORDS = re.compile(
     "数读|调查|关注|聚焦|特稿|深读|视点|热点|动态|资讯|新闻眼|一线"
 )
 _CAPTION_SCENE = re.compile(r"^.{1,12}?(?:在|正在)")
+# Who stands where in a photo: "茅威涛（右）", "左起", "前排左二".
+_POSITION = re.compile(r"[（(](?:[左右中前后上下]|前排|后排)[一二三四五六七八九]?[）)]|左起|右起|从左至右|从右至左")
 _CAPTION_DATE = re.compile(r"^\d{1,2}月\d{1,2}日(?:晚|上午|下午|清晨|凌晨|中午|傍晚)?，")
 
 
@@ -572,6 +586,14 @@ class Line:
         self.label_word = bool(_LABEL_WORDS.search(t))
         self.scene = bool(_CAPTION_SCENE.match(t)) and not self.stop
         self.dated = bool(_CAPTION_DATE.match(t))
+        # One sentence describing a picture, ended with a full stop as some papers print
+        # captions: "茅威涛（右）在排练厅指导青年演员。", "市民在奥体中心网球场打球。".
+        self.picture_sentence = (
+            t.endswith("。")
+            and len(_STOP.findall(t)) == 1
+            and self.length <= 60
+            and (bool(_POSITION.search(t)) or bool(_CAPTION_SCENE.match(t)) or self.dated)
+        )
         self.question = t.endswith(("？", "?"))
         parts = t.split()
         self.two_part = len(parts) == 2 and all(len(p) >= 2 for p in parts)
@@ -832,6 +854,15 @@ class _Around:
             and not prev.credit
         )
         self.paragraph_start = page.uses_indents and line.indented
+        # On a page that indents its paragraphs, a line with no indent that carries on no open
+        # paragraph: a caption, a heading or a label, not the start of a paragraph.
+        self.unindented = (
+            page.uses_indents
+            and not line.indented
+            and not self.wrapped
+            and (prev is None or prev.closed or prev.block != line.block)
+            and not (prev is not None and prev.textual and not prev.closed)
+        )
         self.next_indented = bool(nxt is not None and page.uses_indents and nxt.indented)
         self.page_photos = page.photos
         self.title_weight, self.title_why = page.titled[i]
@@ -864,7 +895,7 @@ def _body(ev, line, c):
         ev.add("body", 3, "含句号等句末标点")
     if length > 45:
         ev.add("body", 2 if line.stop else 0.5, "长行")
-    if line.punct:
+    if re.search(r"[，；,;]", t):
         ev.add("body", 1, "含逗号等句内标点")
     if c.unfinished:
         ev.add("body", 1, "有逗号没有句号：句子没写完")
@@ -872,6 +903,8 @@ def _body(ev, line, c):
             ev.add("body", 1, "下一行开头像被截断的半句")
     if line.dateline:
         ev.add("body", 6, f"电头（{line.dateline[0]}）")
+    elif c.unindented and not line.interview and not c.note:
+        ev.add("body", -2)
     if c.note:
         ev.add("body", 3, "括号里的附注（作者简介、完）")
     if line.interview:
@@ -964,6 +997,10 @@ def _caption(ev, line, c):
         ev.add("caption", 1, "本版有图片来源，版上有照片")
     if line.stop and not line.question:
         ev.add("caption", -5)
+    if line.picture_sentence and not c.paragraph_start:
+        ev.add("caption", 5 if c.unindented else 3, "一句话的画面描述（谁在做什么、谁在哪边）")
+        if _POSITION.search(t):
+            ev.add("caption", 2, "标出照片中人物的位置（左、右）")
     if line.question:
         ev.add("caption", -3)
     if line.two_part:
@@ -1087,7 +1124,7 @@ def _neighbours(ev, line, c, first, page):
     # indent, no dateline): a caption printed inside a cut paragraph.
     before, after = first.before[i], first.after[i]
     if (
-        roles[i] != "body"
+        (roles[i] != "body" or line.picture_sentence)
         and before is not None
         and roles[before] == "body"
         and not chain[before].closed
@@ -1099,6 +1136,9 @@ def _neighbours(ev, line, c, first, page):
         ev.add("caption", 3, "夹在被截断段落的两半之间")
         ev.add("heading", -2)
         ev.add("title", -2)
+        if roles[i] == "body":
+            # A whole sentence of its own between the halves: the paragraph goes on after it.
+            ev.add("body", -2)
     nxt = c.next
     if (
         i
@@ -1171,12 +1211,12 @@ def _pairs():
     # print element (a two-line kicker) stay in one block, a new element starts after a blank.
     put("badge", everything, _NO)
     put("badge", ["badge"], 1, 0)
-    put("badge", ["kicker", "title"], -1, 1)
+    put("badge", ["kicker", "title"], 0.5, 1)
     put("kicker", everything, _NO)
     put("kicker", ["kicker"], 1, -3)
-    put("kicker", ["title"], -0.5, 2)
+    put("kicker", ["title"], 1, 2)
     put("title", ["badge", "kicker"], _NO)
-    put("title", ["title"], 1.5, -3)
+    put("title", ["title"], -2, -3)
     put("title", ["subtitle", "byline"], 1)
     put("title", ["heading", "credit"], -2)
     put("subtitle", ["badge", "kicker", "title"], _NO)
