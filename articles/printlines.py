@@ -246,13 +246,16 @@ def header_fragment(text):
 _EDITOR_LINE = re.compile(
     r"^(?:本版)?(?:责任编辑|责编|美术编辑|美编|校对|版式设计|版面设计|版式|编辑)\s*[:：\s]"
 )
-_EDITORS = re.compile(
-    rf"(?:责任编辑|责编|本版编辑)\s*[:：]?\s*(?P<names>.*?)\s*(?=[{_CJK}]{{1,4}}\s*[:：]|[|｜│]|$)"
+# The jobs an editors' line names, each followed by its people: with or without a colon
+# ("责任编辑：李 岚 美术编辑：周涛", "责任编辑 方晓 美术编辑 黄丹 校对 许然").
+_PAGE_JOBS = (
+    r"(?:本版)?(?:责任编辑|责编|本版编辑|值班编辑|美术编辑|美编|校对|版式设计|版面设计|版式|"
+    r"制图|排版|组版|审读|编辑)"
 )
+_NEXT_JOB = rf"(?=\s*{_PAGE_JOBS}\s*[:：\s]|[{_CJK}]{{1,4}}\s*[:：]|[|｜│]|$)"
+_EDITORS = re.compile(rf"(?:责任编辑|责编|本版编辑)\s*[:：]?\s*(?P<names>.*?)\s*{_NEXT_JOB}")
 # A page with no 责任编辑 may name its editor plainly: "编辑：王敏 校对：李华".
-_PLAIN_EDITOR = re.compile(
-    rf"^编辑\s*[:：]?\s*(?P<names>.*?)\s*(?=[{_CJK}]{{1,4}}\s*[:：]|[|｜│]|$)"
-)
+_PLAIN_EDITOR = re.compile(rf"^编辑\s*[:：]?\s*(?P<names>.*?)\s*{_NEXT_JOB}")
 
 
 def editor_names(text):
@@ -480,6 +483,13 @@ def parse_byline(text):
             )
         paired.append((token, token_role))
         i += 1
+    # Names of four characters are rare (欧阳明月) but two-part headlines are not (夏季采茶 谨防
+    # 中暑): with no role or mark to say so, such a line is not a byline.
+    if not strong and any(
+        len(name) >= 4 and "·" not in name and name[:2] not in _COMPOUND_SURNAMES
+        for name, _ in paired
+    ):
+        return None
     # A bullet marks a byline (◆王 沁) but also a sub-heading or a box's label (■相关链接):
     # with no role, it counts only before names of the usual length.
     if bullet and not strong:
@@ -671,6 +681,10 @@ def _headline_shape(line):
 
 # "梅山港区的自动化码头", "改造前的纺织厂房": what a photo shows, named.
 _THING_SHOWN = re.compile(rf"的[{_CJK}]{{2,7}}$")
+# "“村BA”揭幕战现场，观众把球场围得水泄不通": a picture's place named, then what happens.
+_PHOTO_CLAUSE = re.compile(
+    r"^[^，。；]{2,20}(?:全景|现场|一角|远眺|俯瞰|夜景|场景|外景|内景)[，,]"
+)
 _PHOTO_NOUN = re.compile(
     r"(?:全景|现场|一角|远眺|俯瞰|航拍图?|合影|留影|效果图|示意图|资料图|夜景|场景|掠影|外景|内景)$"
 )
@@ -708,7 +722,7 @@ class _Page:
         prev = chain[i - 1] if i else None
         if (
             prev is not None
-            and prev.block != line.block
+            and (prev.block != line.block or prev.label_word)
             and prev.length <= 6
             and not prev.punct
             and (prev.label_word or prev.badge_block)
@@ -852,6 +866,8 @@ class _Around:
             and not prev.closed
             and not prev.dash
             and not prev.credit
+            # A column's full line, not a label standing over the next line (小贴士).
+            and (prev.length > 8 or prev.punct)
         )
         self.paragraph_start = page.uses_indents and line.indented
         # On a page that indents its paragraphs, a line with no indent that carries on no open
@@ -957,6 +973,9 @@ def _heading(ev, line, c):
         ev.add("heading", -2)
     if line.scene:
         ev.add("heading", -1)
+    if length >= 12 and not c.styled and _THING_SHOWN.search(t) and not line.stop:
+        # "柯桥一家纺织企业的智能化生产车间": a long plain noun phrase names what a photo shows.
+        ev.add("heading", -1)
     if line.figure_mark or line.caption_credit:
         ev.add("heading", -4)
     if c.credited_below and not c.byline_below:
@@ -991,6 +1010,8 @@ def _caption(ev, line, c):
         ev.add("caption", 1, "“……的……”名词短语")
     if _PHOTO_NOUN.search(t) and not line.stop:
         ev.add("caption", 2.5, "以“全景、现场、效果图”等结尾")
+    elif _PHOTO_CLAUSE.match(t) and not line.stop and length <= 80:
+        ev.add("caption", 2.5, "“某地现场，……”式的画面描述")
     if not c.styled and not line.punct and 11 <= length <= 40:
         ev.add("caption", 1, "平铺的描述句，没有小标题的样式")
     if c.page_photos and not line.stop and not line.cut:
