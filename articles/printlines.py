@@ -695,8 +695,10 @@ class _Page:
     reads, how the page marks paragraphs and print elements, and facts worked out once for all
     lines (so that reading a page takes time in proportion to its length)."""
 
-    def __init__(self, chain, uses_indents, uses_blanks, photos, page_wide):
+    def __init__(self, chain, uses_indents, uses_blanks, photos, page_wide, narrow=False):
         self.chain, self.uses_indents, self.uses_blanks = chain, uses_indents, uses_blanks
+        # Set in narrow columns: most lines a few characters long, wrapped like the text.
+        self.narrow = narrow
         self.photos, self.page_wide = photos, page_wide
         n = len(chain)
         self.block_length = {}
@@ -874,8 +876,10 @@ class _Around:
         # paragraph: a caption, a heading or a label, not the start of a paragraph.
         self.unindented = (
             page.uses_indents
+            and not page.narrow
             and not line.indented
             and not self.wrapped
+            and not line.cut
             and (prev is None or prev.closed or prev.block != line.block)
             and not (prev is not None and prev.textual and not prev.closed)
         )
@@ -1279,8 +1283,16 @@ _START_DEFAULT = -6
 _END_SCORE = {"badge": _NO, "kicker": _NO, "title": -3, "subtitle": -3, "byline": -3}
 
 
-def _pair(prev, role, same_block):
-    inside, across = _PAIRS_SCORE.get((prev, role), (0, 0))
+# On a page set in narrow columns (every line a few characters), a headline wraps like the
+# text: two lines of one block may be one headline ("拱墅运河沿岸" / "老厂房变身文创街区").
+# Elsewhere a headline is one line, and a line above it in its block is a kicker or a badge.
+_NARROW_PAIRS = {("title", "title"): (1.5, -3)}
+
+
+def _pair(prev, role, same_block, narrow=False):
+    inside, across = (_NARROW_PAIRS if narrow else {}).get(
+        (prev, role), _PAIRS_SCORE.get((prev, role), (0, 0))
+    )
     if prev == "other" or role == "other":
         return 0
     if same_block is None:
@@ -1288,19 +1300,23 @@ def _pair(prev, role, same_block):
     return inside if same_block else across
 
 
-def _pair_columns(same_block):
+def _pair_columns(same_block, narrow):
     """For each role, the pair scores of every previous role before it (lists by _CHAIN)."""
-    return [[_pair(p, r, same_block) for p in _CHAIN] for r in _CHAIN]
+    return [[_pair(p, r, same_block, narrow) for p in _CHAIN] for r in _CHAIN]
 
 
-_COLUMNS = {key: _pair_columns(key) for key in (True, False, None)}
+_COLUMNS = {
+    (key, narrow): _pair_columns(key, narrow)
+    for key in (True, False, None)
+    for narrow in (True, False)
+}
 # For each role, the pair scores of every next role after it.
 _ROWS = {
     key: [list(row) for row in zip(*columns, strict=True)] for key, columns in _COLUMNS.items()
 }
 
 
-def decode_roles(chain, evidence, forced, uses_blanks):
+def decode_roles(chain, evidence, forced, uses_blanks, narrow=False):
     """The best roles for the chain (Viterbi), and for each line the margin by which its role
     beats the best reading that gives the line another role, with that other role."""
     n = len(chain)
@@ -1321,7 +1337,7 @@ def decode_roles(chain, evidence, forced, uses_blanks):
         ((chain[i - 1].block == chain[i].block) if uses_blanks else None) if i else None
         for i in range(n)
     ]
-    links = [_COLUMNS[key] for key in key_of]
+    links = [_COLUMNS[key, narrow] for key in key_of]
     # alpha[i][r]: the best score of lines 0..i with line i in role r; back: the role before.
     alpha = [[_START.get(r, _START_DEFAULT) + e for r, e in zip(roles, emissions[0], strict=True)]]
     back = [None]
@@ -1339,7 +1355,7 @@ def decode_roles(chain, evidence, forced, uses_blanks):
     beta[n - 1] = [_END_SCORE.get(r, 0) for r in roles]
     for i in range(n - 2, -1, -1):
         following = list(map(add, emissions[i + 1], beta[i + 1]))
-        rows = _ROWS[key_of[i + 1]]
+        rows = _ROWS[key_of[i + 1], narrow]
         beta[i] = [max(map(add, rows[r], following)) for r in range(size)]
     ends = [a + _END_SCORE.get(r, 0) for r, a in zip(roles, alpha[n - 1], strict=True)]
     path = [ends.index(max(ends))]
@@ -1417,11 +1433,13 @@ def read_roles(lines, overrides=None, trace=None):
     uses_blanks = len({line.block for line in lines}) > 1
     photos = any(line.credit or line.caption_credit or line.figure_mark for line in lines)
     page_wide = any(line.page_credit or _SOURCE_CREDIT.match(line.text) for line in lines)
-    page = _Page(chain, uses_indents, uses_blanks, photos, page_wide)
+    lengths = sorted(line.length for line in chain)
+    narrow = bool(lengths) and lengths[len(lengths) // 2] <= 14
+    page = _Page(chain, uses_indents, uses_blanks, photos, page_wide, narrow)
     evidence = score_lines(chain, page)
-    first, _ = decode_roles(chain, evidence, forced, uses_blanks)
+    first, _ = decode_roles(chain, evidence, forced, uses_blanks, narrow)
     evidence = score_lines(chain, page, _FirstReading(chain, first))
-    roles, margins = decode_roles(chain, evidence, forced, uses_blanks)
+    roles, margins = decode_roles(chain, evidence, forced, uses_blanks, narrow)
     if trace is not None:
         trace.update(chain=chain, first=first, evidence=evidence)
     for position, index in enumerate(chain_at):
