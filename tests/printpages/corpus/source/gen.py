@@ -7,6 +7,8 @@ of that line:
   S  subtitle             Y byline line           H sub-heading
   P  new paragraph        J continuation of the story's last paragraph
   C  caption (an inline credit follows '||')      R credit of the last figure
+  R* a credit printed once for a group of figures (one （记者 X 摄） under the
+     captions of 图① and 图②): the credit of every figure since the last credited one
   PC page photo credit line
 LABEL@k|text assigns the line to story k (1-based) instead of the current one.
 """
@@ -75,7 +77,7 @@ def build(src):
         if raw == "":
             out.append("")
             continue
-        m = re.match(r"^(PC|[FBKTSYHPJCR])(\d*)(?:@(\d+))?\|(.*)$", raw)
+        m = re.match(r"^(PC|R\*|[FBKTSYHPJCR])(\d*)(?:@(\d+))?\|(.*)$", raw)
         if not m:
             raise SystemExit(f"{src}: bad line {raw!r}")
         lab, num, at, text = m.group(1), m.group(2), m.group(3), m.group(4)
@@ -116,6 +118,14 @@ def build(src):
         elif lab == "R":
             assert st["figures"][-1]["credit"] == "", src
             st["figures"][-1]["credit"] = unbracket(t)
+        elif lab == "R*":
+            group = 0
+            for fig in reversed(st["figures"]):
+                if fig["credit"]:
+                    break
+                fig["credit"] = unbracket(t)
+                group += 1
+            assert group, src
     for st in stories:
         st["badge"] = [st["badge"][k] for k in sorted(st["badge"])]
         if st.pop("_y", None) is not None:
