@@ -169,6 +169,8 @@ def chinese_number(text):
         return str(_NUMERALS.get(text, 0)) if len(text) == 1 else text
     value = (_NUMERALS.get(tens, 0) if tens else 1) * 10 + (_NUMERALS.get(units, 0) if units else 0)
     return str(value)
+
+
 _PAPER = re.compile(rf"^[{_CJK}]{{1,8}}报$")
 _HEADER_SPLIT = re.compile(r"[\s|｜│¦┃·•・/]+")
 
@@ -551,7 +553,9 @@ _LABEL_WORDS = re.compile(
 )
 _CAPTION_SCENE = re.compile(r"^.{1,12}?(?:在|正在)")
 # Who stands where in a photo: "茅威涛（右）", "左起", "前排左二".
-_POSITION = re.compile(r"[（(](?:[左右中前后上下]|前排|后排)[一二三四五六七八九]?[）)]|左起|右起|从左至右|从右至左")
+_POSITION = re.compile(
+    r"[（(](?:[左右中前后上下]|前排|后排)[一二三四五六七八九]?[）)]|左起|右起|从左至右|从右至左"
+)
 _CAPTION_DATE = re.compile(r"^\d{1,2}月\d{1,2}日(?:晚|上午|下午|清晨|凌晨|中午|傍晚)?，")
 
 
@@ -682,9 +686,7 @@ def _headline_shape(line):
 # "梅山港区的自动化码头", "改造前的纺织厂房": what a photo shows, named.
 _THING_SHOWN = re.compile(rf"的[{_CJK}]{{2,7}}$")
 # "“村BA”揭幕战现场，观众把球场围得水泄不通": a picture's place named, then what happens.
-_PHOTO_CLAUSE = re.compile(
-    r"^[^，。；]{2,20}(?:全景|现场|一角|远眺|俯瞰|夜景|场景|外景|内景)[，,]"
-)
+_PHOTO_CLAUSE = re.compile(r"^[^，。；]{2,20}(?:全景|现场|一角|远眺|俯瞰|夜景|场景|外景|内景)[，,]")
 _PHOTO_NOUN = re.compile(
     r"(?:全景|现场|一角|远眺|俯瞰|航拍图?|合影|留影|效果图|示意图|资料图|夜景|场景|掠影|外景|内景)$"
 )
@@ -701,9 +703,17 @@ class _Page:
         self.narrow = narrow
         self.photos, self.page_wide = photos, page_wide
         n = len(chain)
-        self.block_length = {}
+        # A block of stacked headline-shaped lines only (no byline, subtitle or text) may be one
+        # print element over two lines; its length is the element's.
+        self.block_length, stacked = {}, {}
         for line in chain:
             self.block_length[line.block] = self.block_length.get(line.block, 0) + line.length
+            stacked[line.block] = stacked.get(line.block, True) and (
+                _headline_shape(line) and not line.dash and not (line.byline and line.byline.strong)
+            )
+        for block, only_headlines in stacked.items():
+            if not only_headlines:
+                self.block_length[block] = 0
         # The first line at or after i that is not a caption or a credit.
         self.after_captions = [n] * (n + 1)
         for i in range(n - 1, -1, -1):
@@ -901,7 +911,7 @@ class _Around:
         self.byline_below = bool(self.credited_below and nxt.byline and nxt.byline.strong)
         # A kicker or headline may take two lines of one block ("杭州产业平台发力" / "拼经济").
         block_length = page.block_length[line.block]
-        if page.uses_blanks and line.length < block_length <= 40:
+        if page.uses_blanks and block_length and line.length < block_length <= 40:
             self.element = block_length
         else:
             self.element = line.length
@@ -1434,7 +1444,8 @@ def read_roles(lines, overrides=None, trace=None):
     photos = any(line.credit or line.caption_credit or line.figure_mark for line in lines)
     page_wide = any(line.page_credit or _SOURCE_CREDIT.match(line.text) for line in lines)
     lengths = sorted(line.length for line in chain)
-    narrow = bool(lengths) and lengths[len(lengths) // 2] <= 14
+    # Narrow columns: even the longer lines (the 90th percentile) are short.
+    narrow = bool(lengths) and lengths[len(lengths) * 9 // 10] <= 16
     page = _Page(chain, uses_indents, uses_blanks, photos, page_wide, narrow)
     evidence = score_lines(chain, page)
     first, _ = decode_roles(chain, evidence, forced, uses_blanks, narrow)

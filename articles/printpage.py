@@ -29,6 +29,7 @@ from .printlines import (
     PAGE_ROLES,
     ROLES,
     WHITESPACE,
+    cut_mid_clause,
     dateline,
     ends_paragraph,
     page_lines,
@@ -535,6 +536,9 @@ def _build_story(items, uses_indents):
     pending = []  # figures waiting to know where they stand
     open_paragraph = False
     previous = None
+    # Captions printed one after another with no credit yet: a credit line under them (图①②
+    # 记者 王强 摄, or （本报记者 曹颖 摄） under 图① and 图②) is each one's.
+    uncredited_run = []
 
     def place(section_index, after):
         for figure in pending:
@@ -563,6 +567,7 @@ def _build_story(items, uses_indents):
             else:
                 page.warnings.append(f"“{text}”当作署名，但没有认出人名，请核对。")
         elif role == "heading":
+            uncredited_run = []
             place(len(sections) - 1, None)
             if open_paragraph:
                 last = sections[-1]["paragraphs"][-1]
@@ -582,9 +587,13 @@ def _build_story(items, uses_indents):
             figure = {"caption": caption, "credit": credit, "section": 0, "after_paragraph": None}
             page.figures.append(figure)
             pending.append(figure)
+            uncredited_run = [] if credit else [*uncredited_run, figure]
         elif role == "credit":
             credit = _credit_text(text)
-            if page.figures and page.figures[-1]["credit"]:
+            if len(uncredited_run) > 1:
+                for figure in uncredited_run:
+                    figure["credit"] = credit
+            elif page.figures and page.figures[-1]["credit"]:
                 page.figures[-1]["credit"] += "；" + credit
             elif page.figures:
                 page.figures[-1]["credit"] = credit
@@ -593,11 +602,23 @@ def _build_story(items, uses_indents):
                 page.photo_credit = (
                     f"{page.photo_credit}；{credit}" if page.photo_credit else credit
                 )
+            uncredited_run = []
         elif role == "body":
+            uncredited_run = []
             section = sections[-1]
             place(len(sections) - 1, len(section["paragraphs"]))
             starts = uses_indents and line.indented
-            if open_paragraph and section["paragraphs"] and not starts:
+            cut = (
+                open_paragraph
+                and section["paragraphs"]
+                and cut_mid_clause(section["paragraphs"][-1])
+            )
+            if open_paragraph and section["paragraphs"] and (not starts or cut):
+                if starts:
+                    page.warnings.append(
+                        f"段落“…{section['paragraphs'][-1][-12:]}”停在句子中间，"
+                        f"下一行“{text.strip()[:12]}…”虽有缩进，已接在这段后面，请核对。"
+                    )
                 section["paragraphs"][-1] = _join(page, section["paragraphs"][-1], text)
             else:
                 if open_paragraph and section["paragraphs"]:

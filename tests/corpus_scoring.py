@@ -4,9 +4,9 @@ Shared by tests/test_printpage_corpus.py and bench/importer_accuracy.py. A page'
 structure is its .json; the expected role of each line comes from the labelled source the page
 was generated from (source/<set>/<name>.page, see source/gen.py): its labels map to roles as
 
-    F -> furniture, editor (责任编辑 … lines) or jump (（下转A06版）) by what the line is
+    F -> furniture, editor (责任编辑 / 本版编辑 … lines) or jump (（下转A06版）) by what the line is
     B badge, K kicker, T title, S subtitle, Y byline, H heading, P and J body, C caption,
-    R and PC credit
+    R, R* (a credit printed once for a group of figures) and PC credit
 
 and the story of a line is the story its label belongs to (None for F and PC lines).
 """
@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from articles.printlines import editor_names
 from articles.printpage import read_page
 
 CORPUS = Path(__file__).resolve().parent / "printpages" / "corpus"
-_LABEL = re.compile(r"^(PC|[FBKTSYHPJCR])(\d*)(?:@(\d+))?\|(.*)$")
+_LABEL = re.compile(r"^(PC|R\*|[FBKTSYHPJCR])(\d*)(?:@(\d+))?\|(.*)$")
 _JUMP = re.compile(r"^[（(]\s*(?:上接|下转|转|接|续)")
 _ROLE = {
     "B": "badge",
@@ -58,7 +59,7 @@ def expected_lines(name, page):
         label, at, text = match.group(1), match.group(3), match.group(4)
         owner = int(at) - 1 if at else story
         if label == "F":
-            if "责任编辑" in text:
+            if editor_names(text) is not None:
                 role = "editor"
             elif _JUMP.match(text.strip()):
                 role = "jump"
@@ -67,7 +68,7 @@ def expected_lines(name, page):
             out.append((role, None))
         elif label == "PC":
             out.append(("credit", None))
-        elif label == "R":
+        elif label in ("R", "R*"):
             out.append(("credit", figure_story))
         else:
             if label == "C":
