@@ -110,6 +110,9 @@ def ends_paragraph(text):
         start = text.rfind("（" if last == "）" else "(")
         if start > 0 and text[start - 1] in _END:
             return True
+        if start == 0:
+            # "（本文由本报驻京记者站供稿）": a whole line of note.
+            return True
     while last in _CLOSERS and len(text) > 1:
         text = text[:-1]
         last = text[-1]
@@ -1250,7 +1253,9 @@ def _pairs():
     put("kicker", everything, _NO)
     put("kicker", ["kicker"], 1, -3)
     put("kicker", ["title"], 1, 2)
-    put("title", ["badge", "kicker"], _NO)
+    # A headline straight before the next story's header: a story of a headline alone, which
+    # only an editor's correction makes (a title printed after its text, set by hand).
+    put("title", ["badge", "kicker"], _NO, -4)
     put("title", ["title"], -2, -3)
     put("title", ["subtitle", "byline"], 1)
     put("title", ["heading", "credit"], -2)

@@ -495,12 +495,17 @@ def _assign_stories(lines, readings, forced_stories):
     page_credit_at = set()
     story, has_title, has_text = -1, False, False
     previous = None  # the previous role in the story's sequence
+    moved = {}
     for index, reading in enumerate(readings):
         role, extra = reading[0], reading[4]
         if role in PAGE_ROLES:
             continue
         if role == "credit" and (extra is not None or previous not in ("caption", "credit")):
             page_credit_at.add(index)
+            continue
+        if index in forced_stories:
+            # Put in a story by the editor: it neither starts nor ends the story around it.
+            moved[index] = forced_stories[index]
             continue
         if role in HEADER_ROLES:
             starts = (
@@ -521,9 +526,8 @@ def _assign_stories(lines, readings, forced_stories):
         previous = role
     # An editor's move of a line to a story: to one the reader found, or to a new one after them.
     count = max((s for s in stories_of if s is not None), default=-1) + 1
-    for index, story in forced_stories.items():
-        if readings[index][0] not in PAGE_ROLES and index not in page_credit_at:
-            stories_of[index] = min(max(0, story), count)
+    for index, story in moved.items():
+        stories_of[index] = min(max(0, story), count)
     return stories_of, page_credit_at
 
 
