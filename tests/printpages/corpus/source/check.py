@@ -9,6 +9,16 @@ import unicodedata
 
 WS = re.compile(r"[\s\u3000\ufeff]+")
 SENT_END = "。！？…”』）!?"
+POINTER = re.compile(r"^（?图[\u2460-\u2473]+")  # 图①② before a credit shared by a group
+CN_NUM = "零一二三四五六七八九十"
+
+
+def cn(n):
+    """1..99 in Chinese numerals, as a page number is printed (第五版, 第十二版)"""
+    tens, ones = divmod(n, 10)
+    return (
+        (CN_NUM[tens] if tens > 1 else "") + ("十" if tens else "") + (CN_NUM[ones] if ones else "")
+    )
 
 
 def norm(s):
@@ -69,6 +79,10 @@ def check(txtp, jsonp):
             side.add("（" + norm(st["photo_credit"]) + "）")
     side |= {norm(f) for f in doc["furniture"]}
 
+    def unpointed(line):
+        """a group credit line (图①② 记者 王强 摄) as the credit it carries"""
+        return POINTER.sub("", line).removesuffix("）") if POINTER.match(line) else line
+
     def pieced(p):
         """p is made of consecutive lines, with only captions/credits/furniture between pieces"""
         p = norm(p)
@@ -79,7 +93,7 @@ def check(txtp, jsonp):
             while rest and j < len(lines):
                 if rest.startswith(lines[j]):
                     rest = rest[len(lines[j]) :]
-                elif lines[j] not in side:
+                elif lines[j] not in side and unpointed(lines[j]) not in side:
                     break
                 j += 1
             if not rest:
@@ -100,6 +114,12 @@ def check(txtp, jsonp):
     # every line accounted for
     pool = [norm(s) for k, s in strings(doc) if k != "furniture"]
     names = [b["name"] for st in doc["stories"] for b in st["bylines"]]
+    roles = sorted(
+        {b["role"] for st in doc["stories"] for b in st["bylines"] if b["role"]},
+        key=len,
+        reverse=True,
+    )
+    credits = {norm(f["credit"]) for st in doc["stories"] for f in st["figures"] if f["credit"]}
     for line in txt.lstrip("\ufeff").replace("\r\n", "\n").split("\n"):
         if not line.strip(" \u3000"):
             continue
@@ -109,6 +129,8 @@ def check(txtp, jsonp):
         if n.startswith("（") and n.endswith("）"):
             n = n[1:-1]
         if any(n in p for p in pool):
+            continue
+        if POINTER.match(n) and unpointed(n) in credits:
             continue
         # a line carrying a caption plus its bracketed credit, or a bracketed credit
         if any(
@@ -131,6 +153,16 @@ def check(txtp, jsonp):
         )
         if names and rest == "":
             continue
+        # or: names and the roles the json gives them (本报驻京记者, 融媒体记者, 见习记者)
+        rest = n
+        for nm in sorted(names, key=len, reverse=True):
+            if nm:
+                rest = rest.replace(nm, "")
+        for ro in roles:
+            rest = rest.replace(norm(ro), "")
+        rest = re.sub(r"文/图|文/摄|文|图|摄|[■●◆▲/|｜·]", "", rest)
+        if names and rest == "":
+            continue
         errs.append(f"line not accounted for: {line[:50]!r}")
     # page header consistency
     if doc["print"]:
@@ -143,7 +175,11 @@ def check(txtp, jsonp):
                     f"{y}年{int(m)}月{int(d)}日" in first or f"{y}.{m}.{d}" in first or v in first
                 ):
                     errs.append(f"date {v} not in header {first!r}")
-            elif k == "page" and re.search(rf"第\s*{v}\s*版|(?<![0-9]){re.escape(v)}", first):
+            elif k == "page" and (
+                v.isdigit()
+                and f"第{cn(int(v))}版" in first
+                or re.search(rf"第\s*{v}\s*版|(?<![0-9]){re.escape(v)}", first)
+            ):
                 continue
             elif v not in first:
                 errs.append(f"print {k}={v} not in header {first!r}")
@@ -164,7 +200,7 @@ def check(txtp, jsonp):
                 if p[-1] not in SENT_END:
                     notes.append(f"  NOTE paragraph ends open: ...{p[-12:]!r}")
         for f in st["figures"]:
-            if len(f["caption"]) > 80 or f["caption"].count("。") > 1:
+            if len(f["caption"]) > 80 or "。" in f["caption"].removesuffix("。"):
                 errs.append(f"odd caption {f['caption']!r}")
     return errs, notes
 

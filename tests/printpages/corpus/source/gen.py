@@ -10,6 +10,9 @@ of that line:
   R* a credit printed once for a group of figures (one （记者 X 摄） under the
      captions of 图① and 图②): the credit of every figure since the last credited one
   PC page photo credit line
+An R line that opens with a group pointer (图①②, also inside brackets) is the
+credit of the story's figures whose captions open with 图① and 图②; the credit
+kept for them is the rest of the line.
 LABEL@k|text assigns the line to story k (1-based) instead of the current one.
 """
 
@@ -116,6 +119,13 @@ def build(src):
                 {"caption": cap.strip(WS), "credit": unbracket(cred) if cred else ""}
             )
         elif lab == "R":
+            g = re.match(r"^图([\u2460-\u2473]+)(.*)$", unbracket(t), re.S)
+            if g:
+                for mark in g.group(1):
+                    figs = [f for f in st["figures"] if f["caption"].startswith("图" + mark)]
+                    assert len(figs) == 1 and figs[0]["credit"] == "", (src, t)
+                    figs[0]["credit"] = g.group(2).strip(WS)
+                continue
             assert st["figures"][-1]["credit"] == "", src
             st["figures"][-1]["credit"] = unbracket(t)
         elif lab == "R*":
