@@ -324,10 +324,33 @@ _WORDS_AND_PICTURES = re.compile(r"文\s*[/／]\s*[摄图]|文\s+图$|图文\s*[
 _SOURCE_CREDIT = re.compile(r"^[（(]?\s*(?:摄影|图片来源|图片提供|供图)\s*[:：]")
 
 
+# "图①② 记者 王强 摄", "（图③ 通讯员 何朵 摄）": a credit pointing at numbered photos.
+_GROUP_POINTER = re.compile(r"^[（(]?\s*图\s*(?P<marks>[\u2460-\u2473]+)\s*[:：]?\s*")
+
+
+def group_credit(text):
+    """(the photo numbers, the credit) of a credit line that points at numbered photos
+    ("图①② 记者 王强 摄" gives ("①②", "记者 王强 摄")); None for any other line."""
+    text = text.strip(WHITESPACE)
+    match = _GROUP_POINTER.match(text)
+    if not match:
+        return None
+    rest = text[match.end() :]
+    if text[:1] in "（(" and rest[-1:] in "）)":
+        rest = rest[:-1]
+    rest = rest.strip(WHITESPACE)
+    if not rest or not credit_line(rest):
+        return None
+    return match.group("marks"), rest
+
+
 def credit_line(text):
     """The credit in a line that is only a credit: a photographer (（记者 王小明 摄）), a source
-    (受访者供图, 图片来源：…, 摄影：…); None for any other line."""
+    (受访者供图, 图片来源：…, 摄影：…), photos pointed at (图①② 记者 王强 摄); None for any
+    other line."""
     text = text.strip(WHITESPACE)
+    if _GROUP_POINTER.match(text) and (found := group_credit(text)):
+        return found[1]
     if len(text) > 60 or _WORDS_AND_PICTURES.search(text):
         return None
     if found := page_credit(text):
@@ -599,7 +622,7 @@ class Line:
         self.byline = parse_byline(t)
         self.dateline = dateline(t)
         self.interview = interview_turn(t)
-        self.figure_mark = bool(_FIGURE_MARK.match(t))
+        self.figure_mark = bool(_FIGURE_MARK.match(t)) and not group_credit(t)
         self.label_word = bool(_LABEL_WORDS.search(t))
         self.scene = bool(_CAPTION_SCENE.match(t)) and not self.stop
         self.dated = bool(_CAPTION_DATE.match(t))
@@ -1055,6 +1078,9 @@ def _caption(ev, line, c):
         ev.add("caption", -2)
     if line.dash:
         ev.add("caption", -4)
+    if line.credit:
+        # The whole line is a credit (图①② 记者 王强 摄, 受访者供图): it describes no picture.
+        ev.add("caption", -3)
 
 
 def _header(ev, line, c, page):
@@ -1255,7 +1281,7 @@ def _pairs():
     put("kicker", ["title"], 1, 2)
     # A headline straight before the next story's header: a story of a headline alone, which
     # only an editor's correction makes (a title printed after its text, set by hand).
-    put("title", ["badge", "kicker"], _NO, -4)
+    put("title", ["badge", "kicker"], _NO, -1.5)
     put("title", ["title"], -2, -3)
     put("title", ["subtitle", "byline"], 1)
     put("title", ["heading", "credit"], -2)
@@ -1450,7 +1476,7 @@ def read_roles(lines, overrides=None, trace=None):
     page_wide = any(line.page_credit or _SOURCE_CREDIT.match(line.text) for line in lines)
     lengths = sorted(line.length for line in chain)
     # Narrow columns: even the longer lines (the 90th percentile) are short.
-    narrow = bool(lengths) and lengths[len(lengths) * 9 // 10] <= 16
+    narrow = len(lengths) >= 8 and lengths[len(lengths) * 9 // 10] <= 16
     page = _Page(chain, uses_indents, uses_blanks, photos, page_wide, narrow)
     evidence = score_lines(chain, page)
     first, _ = decode_roles(chain, evidence, forced, uses_blanks, narrow)

@@ -32,6 +32,7 @@ from .printlines import (
     cut_mid_clause,
     dateline,
     ends_paragraph,
+    group_credit,
     page_lines,
     parse_byline,
     read_roles,
@@ -120,6 +121,10 @@ class PrintPage:
     # photo's own credit (（记者 王小明 摄）, 受访者供图), "" when none is printed.
     figures: list = field(default_factory=list)
     photo_credit: str = ""
+    # Print's pointers at numbered photos taken off a credit given to each of them ("图①②" of
+    # "图①② 记者 王强 摄"): the web page shows each photo with its credit, so they are not
+    # shown, and are kept here (with the page text stored with the draft).
+    pointers: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     # The page's: {"paper", "date" (yyyy-mm-dd), "page" (A05; 第6版 gives "6"), "page_name"},
     # any of them, and the 责任编辑 names.
@@ -400,7 +405,8 @@ def read_page(text, overrides=None):
     for index, story in enumerate(stories_of):
         if story is not None:
             items[story].append((lines[index], roles[index]))
-    stories = [_build_story(story_items, uses_indents) for story_items in items]
+    hand_set = {lines[index].n for index in forced_roles}
+    stories = [_build_story(story_items, uses_indents, hand_set) for story_items in items]
     _share_brief_labels(stories)
     if stories and not stories[0].bylines and stories[0].title:
         stories[0].warnings.append("没有找到署名（作者）：导入后请在后台补上作者。")
@@ -531,8 +537,9 @@ def _assign_stories(lines, readings, forced_stories):
     return stories_of, page_credit_at
 
 
-def _build_story(items, uses_indents):
-    """A PrintPage from its lines and their roles, in page order."""
+def _build_story(items, uses_indents, hand_set=frozenset()):
+    """A PrintPage from its lines and their roles, in page order. hand_set: the numbers of the
+    lines whose role an editor set (no "please check" about those)."""
     page = PrintPage()
     badges = []  # [block, text]
     kicker_lines, title_lines, subtitle_lines, byline_lines = [], [], [], []
@@ -582,7 +589,7 @@ def _build_story(items, uses_indents):
             sections.append({"heading": text, "paragraphs": []})
             open_paragraph = False
         elif role == "caption":
-            if _lone_caption(items, position):
+            if line.n not in hand_set and _lone_caption(items, position):
                 page.warnings.append(
                     f"“{text}”单独夹在两段完整的正文之间，已当作图片说明；"
                     "如果它是小标题，请在预览中改为小标题。"
@@ -594,7 +601,17 @@ def _build_story(items, uses_indents):
             uncredited_run = [] if credit else [*uncredited_run, figure]
         elif role == "credit":
             credit = _credit_text(text)
-            if len(uncredited_run) > 1:
+            pointed = group_credit(text)
+            numbered = pointed and [
+                next((f for f in page.figures if f["caption"].startswith("图" + mark)), None)
+                for mark in pointed[0]
+            ]
+            if numbered and all(numbered):
+                # "图①② 记者 王强 摄": the credit of each photo it points at, without the pointer.
+                for figure in numbered:
+                    figure["credit"] = pointed[1]
+                page.pointers.append(_unbracket(text)[: -len(pointed[1])].strip(WHITESPACE))
+            elif len(uncredited_run) > 1:
                 for figure in uncredited_run:
                     figure["credit"] = credit
             elif page.figures and page.figures[-1]["credit"]:
@@ -656,7 +673,12 @@ def _build_story(items, uses_indents):
             f"主题由 {len(title_lines)} 行拼成“{page.title}”（行间不加空格），请核对。"
         )
     header = [(line, role) for line, role in items if role in ("badge", "kicker")]
-    if len(header) == 1 and len(header[0][0].text) <= 6 and page.title:
+    if (
+        len(header) == 1
+        and len(header[0][0].text) <= 6
+        and page.title
+        and header[0][0].n not in hand_set
+    ):
         line, role = header[0]
         other = "引题" if role == "badge" else "栏目标识"
         page.warnings.append(
