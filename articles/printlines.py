@@ -475,7 +475,8 @@ def parse_byline(text):
         if token in _TRAIL_MARKS:
             strong = True
             continue
-        if not _NAME.match(token):
+        if not _NAME.match(token) or _LABEL_WORDS.fullmatch(token):
+            # Not a name: "记者手记" is a box's label.
             return None
         names.append((token, role))
     if not names:
@@ -499,6 +500,17 @@ def parse_byline(text):
             i += 2
             continue
         if len(token) == 1:
+            following = [name for name, role in names[i + 1 : i + 3] if role == token_role]
+            if (
+                len(following) == 2
+                and token + following[0] in _COMPOUND_SURNAMES
+                and all(len(name) == 1 for name in following)
+            ):
+                # "司 马 南": a compound surname and its name, every character spaced.
+                paired.append((token + "".join(following), token_role))
+                padded = True
+                i += 3
+                continue
             if i + 1 < len(names) and len(names[i + 1][0]) == 1 and names[i + 1][1] == token_role:
                 paired.append((token + names[i + 1][0], token_role))
                 padded = True
@@ -513,6 +525,9 @@ def parse_byline(text):
         i += 1
     # Names of four characters are rare (欧阳明月) but two-part headlines are not (夏季采茶 谨防
     # 中暑): with no role or mark to say so, such a line is not a byline.
+    if not strong and _LABEL_WORDS.search(line):
+        # "小贴士", "对话": a box's or column's label, not a name.
+        return None
     if not strong and any(
         len(name) >= 4 and "·" not in name and name[:2] not in _COMPOUND_SURNAMES
         for name, _ in paired
@@ -574,7 +589,7 @@ _FIGURE_MARK = re.compile(
     r"^(?:图\s*[①-⑳\d一二三四五六七八九十]|[上下左右中]图|图为|组图|[▲△]\s*\S)"
 )
 _LABEL_WORDS = re.compile(
-    "简讯|快讯|速递|链接|贴士|提示|社论|评论|时评|短评|观察|访谈|专访|手记|延伸阅读|背景|声音|"
+    "简讯|快讯|速递|链接|贴士|提示|社论|评论|时评|短评|快评|观察|访谈|专访|对话|手记|延伸阅读|背景|声音|相关新闻|"
     "数读|调查|关注|聚焦|特稿|深读|视点|热点|动态|资讯|新闻眼|一线"
 )
 _CAPTION_SCENE = re.compile(r"^.{1,12}?(?:在|正在)")
@@ -624,7 +639,10 @@ class Line:
         self.interview = interview_turn(t)
         self.figure_mark = bool(_FIGURE_MARK.match(t)) and not group_credit(t)
         self.label_word = bool(_LABEL_WORDS.search(t))
-        self.scene = bool(_CAPTION_SCENE.match(t)) and not self.stop
+        self.scene = (
+            bool(_CAPTION_SCENE.match(t) or re.search(r"[，,][^，,]{1,8}?正在", t))
+            and not self.stop
+        )
         self.dated = bool(_CAPTION_DATE.match(t))
         # One sentence describing a picture, ended with a full stop as some papers print
         # captions: "茅威涛（右）在排练厅指导青年演员。", "市民在奥体中心网球场打球。".
@@ -908,6 +926,12 @@ class _Around:
             and (prev.length > 8 or prev.punct)
         )
         self.paragraph_start = page.uses_indents and line.indented
+        # A block of its own: blank lines above and below.
+        self.alone = (
+            page.uses_blanks
+            and (prev is None or prev.block != line.block)
+            and (nxt is None or nxt.block != line.block)
+        )
         # On a page that indents its paragraphs, a line with no indent that carries on no open
         # paragraph: a caption, a heading or a label, not the start of a paragraph.
         self.unindented = (
@@ -986,6 +1010,16 @@ def _body(ev, line, c):
 
 def _heading(ev, line, c):
     t, length, nxt = line.text, line.length, c.next
+    short_alone = (
+        c.alone
+        and c.comma
+        and length <= 20
+        and not line.stop
+        and not line.scene
+        and (c.prev is None or c.prev.closed)
+        and nxt is not None
+        and nxt.textual
+    )
     if length <= 24 and not line.full_stop:
         ev.add("heading", 1, "短行，无句号")
     if length <= 30:
@@ -999,13 +1033,16 @@ def _heading(ev, line, c):
         ev.add("heading", 1, "下接正文")
     if c.prev is not None and c.prev.closed and c.prev.textual:
         ev.add("heading", 0.5, "上一段已结束")
+    if short_alone:
+        # "人员转移，一户一户落实到位": a sub-heading may have a comma.
+        ev.add("heading", 1.5, "上文已结束，本行短且自成一块")
     if line.interview or line.dateline:
         ev.add("heading", -8)
     if line.full_stop or "！" in t:
         ev.add("heading", -4)
     if length > 30:
         ev.add("heading", -3)
-    if c.comma and not (line.question or "！" in t):
+    if c.comma and not (line.question or "！" in t or short_alone):
         ev.add("heading", -1.5)
     if c.paragraph_start:
         ev.add("heading", -2)
@@ -1056,7 +1093,7 @@ def _caption(ev, line, c):
         ev.add("caption", 1, "平铺的描述句，没有小标题的样式")
     if c.page_photos and not line.stop and not line.cut:
         ev.add("caption", 1, "本版有图片来源，版上有照片")
-    if line.stop and not line.question:
+    if line.stop and not line.question and not line.caption_credit:
         ev.add("caption", -5)
     if line.picture_sentence and not c.paragraph_start:
         ev.add("caption", 5 if c.unindented else 3, "一句话的画面描述（谁在做什么、谁在哪边）")
@@ -1105,10 +1142,27 @@ def _header(ev, line, c, page):
         and _headline_shape(nxt)
         and (c.next_titled > 0 or (c.next2 is not None and c.next2.textual))
     )
+    # A kicker may be a long sentence with commas (受今年第9号台风影响，我省沿海……), printed right
+    # above the headline in its block.
+    above_title = (
+        nxt is not None
+        and nxt.block == line.block
+        and c.next_titled >= 2.5
+        and not line.full_stop
+        and length <= 80
+        and not (line.dateline or line.dash or line.credit or line.caption_credit)
+        and not (line.byline and line.byline.strong)
+    )
     if headline and 5 <= c.element <= 40:
         ev.add("kicker", 1, "标题上方的短句")
+    elif above_title and length > 40:
+        ev.add("kicker", 1, "紧贴在主题上方的长句")
     else:
         ev.add("kicker", -5)
+    if above_title and length > 24:
+        ev.add("kicker", 2, "紧贴在主题上方，没有句号")
+        ev.add("caption", -1.5)
+        ev.add("body", -1.5)
     if c.element >= 7:
         ev.add("kicker", 1.5, "比栏目名长")
     if c.title_why == "上方是栏目标识":
@@ -1130,6 +1184,10 @@ def _header(ev, line, c, page):
         ev.add("badge", 1.5, "独立成行的短词")
     if line.label_word and length <= 6:
         ev.add("badge", 2, "栏目常用词（简讯、链接、观察……）")
+        if nxt is not None and nxt.textual and (c.prev is None or c.prev.closed or c.alone):
+            # "小贴士" straight over its text: the box's only headline.
+            ev.add("title", 5, "方框的标签下面直接是正文：用作标题")
+            ev.add("heading", -2.5)
     if c.before_text:
         ev.add("badge", 1, "位于版面开头的标题区")
     elif next_is_titled or (nxt is not None and nxt.block != line.block and nxt.badge_block):

@@ -764,9 +764,16 @@ def _clip(text, n):
 def _join(page, first, second):
     """The two halves of a paragraph print cut. Chinese has no spaces between words, so they
     join with nothing; where two Latin words meet, a capital on the second half starts a new
-    word (Smart / Elevator), and a small letter goes on the word the first half cut (Transfor /
-    mer)."""
+    word (Smart / Elevator), capitals on both sides are one acronym (eVT / OL), and a small
+    letter goes on the word the first half cut (Transfor / mer)."""
     if re.search(r"[A-Za-z]$", first) and re.match(r"[A-Za-z]", second):
+        head = re.match(r"[A-Za-z0-9]+", second).group(0)
+        if first[-1].isupper() and head.isupper():
+            # Capitals on both sides: an acronym cut in two (eVT / OL).
+            page.warnings.append(
+                f"段落在英文缩写中间断开：“…{first[-10:]}” + “{second[:10]}…”，已直接连接，请核对。"
+            )
+            return first + second
         if second[0].isupper():
             page.warnings.append(
                 f"段落在英文单词处断开：“…{first[-10:]}” + “{second[:10]}…”，已加空格连接，请核对。"

@@ -16,12 +16,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from articles.printlines import editor_names
+from articles.printlines import editor_names, is_jump
 from articles.printpage import read_page
 
 CORPUS = Path(__file__).resolve().parent / "printpages" / "corpus"
 _LABEL = re.compile(r"^(PC|R\*|[FBKTSYHPJCR])(\d*)(?:@(\d+))?\|(.*)$")
-_JUMP = re.compile(r"^[（(]\s*(?:上接|下转|转|接|续)")
 _ROLE = {
     "B": "badge",
     "K": "kicker",
@@ -61,7 +60,7 @@ def expected_lines(name, page):
         if label == "F":
             if editor_names(text) is not None:
                 role = "editor"
-            elif _JUMP.match(text.strip()):
+            elif is_jump(text):
                 role = "jump"
             else:
                 role = "furniture"

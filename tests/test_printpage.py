@@ -908,3 +908,32 @@ def test_no_please_check_warning_about_a_line_the_editor_has_set():
     assert not any(
         "暑期托管" in w for w in read_page(text, {1: ("badge", None)}).stories[0].warnings
     )
+
+
+def test_a_long_kicker_right_above_the_headline_and_a_label_only_box():
+    reading = read_page(
+        "受台风影响，我省沿海将迎来大范围强风暴雨，三地已启动防台风应急响应\n"
+        "近万艘渔船回港避风 沿海防线全面“上紧发条”\n\n"
+        "本报讯（记者 欧阳 明）8月3日下午，最后一批渔船驶入渔港。\n\n"
+        "小贴士\n\n台风来临前，要提前检查家中门窗是否关闭牢固。\n\n"
+        "台风过后也不要急于外出，要注意避开倒伏的树木。\n"
+    )
+    lead, box = reading.stories
+    assert lead.kicker.startswith("受台风影响") and lead.title.startswith("近万艘渔船")
+    assert lead.bylines == [{"name": "欧阳明", "role": "记者"}]
+    assert (box.title, box.badge, len(box.sections[0]["paragraphs"])) == ("小贴士", [], 2)
+
+
+def test_a_box_label_is_never_read_as_a_reporter_named_after_it():
+    story = _story("记者手记\n“土特产”也要讲好“新故事”\n◆褚 楠\n\n　　在展销会上转了一整天。\n")
+    assert (story.badge, story.title) == (["记者手记"], "“土特产”也要讲好“新故事”")
+    assert story.bylines == [{"name": "褚楠", "role": ""}]
+
+
+def test_an_acronym_cut_in_two_joins_without_a_space_and_says_so():
+    story = _story(
+        "载重无人机 试飞\n\n本报记者 王 晶\n\n一家企业研发的载重型eVT\n\n图为试飞现场\n\n"
+        "OL已开始试飞。\n"
+    )
+    assert story.sections[0]["paragraphs"] == ["一家企业研发的载重型eVTOL已开始试飞。"]
+    assert any("英文缩写" in warning for warning in story.warnings)
