@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape
 
 from .models import Article, Section
+from .text import xml_safe
 
 FEED_LENGTH = 20
 
@@ -48,13 +49,13 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_title(self, item):
-        return f"{item.kicker}：{item.title}" if item.kicker else item.title
+        return xml_safe(f"{item.kicker}：{item.title}" if item.kicker else item.title)
 
     def item_description(self, item):
         # RSS <description> and Atom <summary type="html"> hold HTML once the XML is read; the
         # summary is plain text, so it is escaped here, or a "<" an editor typed would become
         # markup in every feed reader. Titles go in text elements and stay as they are.
-        return escape(item.description())
+        return escape(xml_safe(item.description()))
 
     # In the newsroom's time zone, so feed readers show the time printed on the page.
     def item_pubdate(self, item):
@@ -64,7 +65,7 @@ class LatestArticlesFeed(Feed):
         return timezone.localtime(max(item.published_at, item.updated_at))
 
     def item_author_name(self, item):
-        return " ".join(author.name for author in item.ordered_authors) or None
+        return xml_safe(" ".join(author.name for author in item.ordered_authors)) or None
 
     def item_enclosures(self, item):
         """The lead photo's JPEG rendition, for readers and aggregators that show a picture."""
@@ -76,7 +77,7 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(url, str(rendition.size), "image/jpeg")]
 
     def item_categories(self, item):
-        return [item.column.name] if item.column else []
+        return [xml_safe(item.column.name)] if item.column else []
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

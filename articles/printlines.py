@@ -95,14 +95,15 @@ def open_brackets(text):
     return depth
 
 
-def ends_paragraph(text):
+def ends_paragraph(text, open_count=None):
     """Whether text can be the end of a paragraph: it ends with a sentence-ending mark (before
     any closing quotes), it is not a number, address or word cut at a dot, and no bracket or
-    quote is left open."""
+    quote is left open. open_count: the brackets left open in the whole paragraph when text is
+    only its end (a long paragraph is not counted again for every line joined to it)."""
     text = text.rstrip(WHITESPACE)
     if not text:
         return True
-    if open_brackets(text):
+    if open_brackets(text) if open_count is None else open_count:
         return False
     last = text[-1]
     if last in "）)":
@@ -128,24 +129,32 @@ def ends_paragraph(text):
     return last in _END
 
 
-def cut_mid_clause(text):
+def cut_mid_clause(text, open_count=None):
     """A line that visibly stops mid-sentence: after a comma, an open bracket, a number or
-    address cut at a dot, or a Latin word."""
+    address cut at a dot, or a Latin word. open_count as for ends_paragraph."""
     text = text.rstrip(WHITESPACE)
     if not text:
         return False
     last = text[-1]
-    clauses = re.split(r"[，,]", text)
+    if open_count is None:
+        open_count = open_brackets(text)
+    comma = max(text.rfind("，"), text.rfind(","))
     return (
         last in "，、,"
-        or bool(open_brackets(text))
-        or (last == "." and not ends_paragraph(text))
+        or bool(open_count)
+        or (last == "." and not ends_paragraph(text, open_count))
         or (last.isascii() and last.isalnum())
         # "…现有10余" / "家直播电商…": a number cut before its measure word.
-        or bool(re.search(r"\d[余多万亿千百]?$", text))
+        or bool(re.search(r"\d[余多万亿千百]?$", text[-3:]))
         # "…一声钟响，浙" / "江双元科技…": a clause of a character or two after a comma.
-        or (len(clauses) > 1 and len(clauses[-1]) <= 2 and last not in _END)
+        or (comma >= 0 and len(text) - comma - 1 <= 2 and last not in _END)
     )
+
+
+def bracket_balance(text):
+    """{opener: opened minus closed} for text; added up over a paragraph's lines, the brackets
+    the paragraph leaves open (open_count) without reading it all again."""
+    return {opener: text.count(opener) - text.count(closer) for opener, closer in _BRACKETS.items()}
 
 
 # ---------------------------------------------------------------------------------------------

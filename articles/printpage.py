@@ -29,6 +29,7 @@ from .printlines import (
     PAGE_ROLES,
     ROLES,
     WHITESPACE,
+    bracket_balance,
     cut_mid_clause,
     dateline,
     ends_paragraph,
@@ -64,6 +65,9 @@ DRAFT_LIMITS = {"sections": 100, "figures": 200, "paragraphs": 2000}
 # The most stories one page may make: a crowded page holds a dozen (lead, seconds, briefs,
 # boxes, a commentary). More means the text is not one page.
 MAX_STORIES = 30
+# The most non-blank lines one page may have: a crowded page has a few hundred; twenty thousand
+# are read in about four seconds, and more is not one page (nor a preview a browser can show).
+MAX_LINES = 20_000
 
 
 class PrintPageError(ValueError):
@@ -252,7 +256,13 @@ def decode(data, *, limit=MAX_BYTES, size=None):
         raise PrintPageError(
             "无法识别文件的编码：既不是 UTF-8，也不是 GB18030/GBK。请在导出时选择 UTF-8 编码。"
         )
-    if _CONTROL.search(text):
+    if _PRIVATE_USE.search(text) and (big5 := _try(data, "big5")) and not _PRIVATE_USE.search(big5):
+        # Big5 (traditional script) bytes read as GBK give private-use characters.
+        text = big5
+    # A page break (form feed, as pdftotext puts between pages) or vertical tab is a line
+    # break; a few other control characters are dropped; many mean a binary file.
+    controls = len(_CONTROL.findall(text.translate(_BREAKS)))
+    if controls > max(2, len(text) // 1000):
         raise PrintPageError("这不是文本文件（含有控制字符），请导出为纯文本（.txt）后再导入。")
     return normalize(text)
 
@@ -325,15 +335,21 @@ def _size(n):
     return f"{n / 1000:.0f} KB"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-# Characters that take no room on the page: byte-order marks and zero-width spaces.
-_INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+# Page breaks and vertical tabs: line breaks.
+_BREAKS = str.maketrans({"\f": "\n\n", "\v": "\n"})
+# Characters that take no room on the page: byte-order marks, zero-width spaces, and the
+# direction controls a paste may carry (a right-to-left override would turn a title round).
+_INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u202a-\u202e\u2066-\u2069]")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 
 
 def normalize(text):
-    """LF line ends, no byte-order mark or zero-width characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _INVISIBLE.sub("", text)
+    """LF line ends; page breaks as blank lines; no control characters (they would break the
+    site's feeds and mean nothing on a page), byte-order mark, zero-width or direction
+    characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_BREAKS)
+    return _CONTROL.sub("", _INVISIBLE.sub("", text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,6 +386,11 @@ def read_page(text, overrides=None):
     lines = page_lines(text)
     if not lines:
         raise PrintPageError("没有任何文字：请粘贴或上传一个版面的文字。")
+    if len(lines) > MAX_LINES:
+        raise PrintPageError(
+            f"这段文字有 {len(lines)} 行，一个版面不会超过 {MAX_LINES} 行："
+            "请一次导入一个版面的文字。"
+        )
     page_warnings = []
     by_number = {line.n: index for index, line in enumerate(lines)}
     forced_roles, forced_stories = {}, {}
@@ -546,6 +567,7 @@ def _build_story(items, uses_indents, hand_set=frozenset()):
     sections = [{"heading": "", "paragraphs": []}]
     pending = []  # figures waiting to know where they stand
     open_paragraph = False
+    balance, open_count = dict.fromkeys(bracket_balance(""), 0), 0
     previous = None
     # Captions printed one after another with no credit yet: a credit line under them (图①②
     # 记者 王强 摄, or （本报记者 曹颖 摄） under 图① and 图②) is each one's.
@@ -581,7 +603,7 @@ def _build_story(items, uses_indents, hand_set=frozenset()):
             uncredited_run = []
             place(len(sections) - 1, None)
             if open_paragraph:
-                last = sections[-1]["paragraphs"][-1]
+                last = _end(sections[-1]["paragraphs"][-1])
                 page.warnings.append(
                     f"段落“…{last[-12:]}”没有以句号结束，但后面的“{text}”是小标题，"
                     "所以没有把下一行接到这段后面，请核对。"
@@ -629,28 +651,35 @@ def _build_story(items, uses_indents, hand_set=frozenset()):
             section = sections[-1]
             place(len(sections) - 1, len(section["paragraphs"]))
             starts = uses_indents and line.indented
-            cut = (
-                open_paragraph
-                and section["paragraphs"]
-                and cut_mid_clause(section["paragraphs"][-1])
-            )
-            if open_paragraph and section["paragraphs"] and (not starts or cut):
+            # While the story is read, a paragraph is the list of its lines' texts, and only
+            # its end and its open brackets are looked at (a paragraph of thousands of wrapped
+            # lines is not read again for each): time in proportion to the page.
+            current = section["paragraphs"][-1] if section["paragraphs"] else None
+            cut = open_paragraph and current and cut_mid_clause(_end(current), open_count)
+            if open_paragraph and current and (not starts or cut):
                 if starts:
                     page.warnings.append(
-                        f"段落“…{section['paragraphs'][-1][-12:]}”停在句子中间，"
+                        f"段落“…{_end(current)[-12:]}”停在句子中间，"
                         f"下一行“{text.strip()[:12]}…”虽有缩进，已接在这段后面，请核对。"
                     )
-                section["paragraphs"][-1] = _join(page, section["paragraphs"][-1], text)
+                current.append(_separator(page, _end(current), text) + text)
             else:
-                if open_paragraph and section["paragraphs"]:
+                if open_paragraph and current:
                     page.warnings.append(
-                        f"段落“…{section['paragraphs'][-1][-12:]}”没有以句号结束，"
+                        f"段落“…{_end(current)[-12:]}”没有以句号结束，"
                         "但下一行有缩进，已当作新的一段，请核对。"
                     )
-                section["paragraphs"].append(text)
-            open_paragraph = not ends_paragraph(section["paragraphs"][-1])
+                current = [text]
+                section["paragraphs"].append(current)
+                balance = dict.fromkeys(balance, 0)
+            for opener, change in bracket_balance(text).items():
+                balance[opener] += change
+            open_count = sum(max(0, count) for count in balance.values())
+            open_paragraph = not ends_paragraph(_end(current), open_count)
         previous = role
     place(len(sections) - 1, None)
+    for section in sections:
+        section["paragraphs"] = ["".join(pieces) for pieces in section["paragraphs"]]
     if open_paragraph:
         last = sections[-1]["paragraphs"][-1]
         page.warnings.append(f"最后一段“…{last[-12:]}”没有以句号结束，请核对是否缺了文字。")
@@ -761,8 +790,9 @@ def _clip(text, n):
     return text if len(text) <= n else text[:n] + "…"
 
 
-def _join(page, first, second):
-    """The two halves of a paragraph print cut. Chinese has no spaces between words, so they
+def _separator(page, first, second):
+    """What goes between the two halves of a paragraph print cut (first: the end of the first
+    half, a few dozen characters). Chinese has no spaces between words, so they
     join with nothing; where two Latin words meet, a capital on the second half starts a new
     word (Smart / Elevator), capitals on both sides are one acronym (eVT / OL), and a small
     letter goes on the word the first half cut (Transfor / mer)."""
@@ -773,13 +803,22 @@ def _join(page, first, second):
             page.warnings.append(
                 f"段落在英文缩写中间断开：“…{first[-10:]}” + “{second[:10]}…”，已直接连接，请核对。"
             )
-            return first + second
+            return ""
         if second[0].isupper():
             page.warnings.append(
                 f"段落在英文单词处断开：“…{first[-10:]}” + “{second[:10]}…”，已加空格连接，请核对。"
             )
-            return first + " " + second
+            return " "
         page.warnings.append(
             f"段落在英文单词中间断开：“…{first[-10:]}” + “{second[:10]}…”，已直接连接，请核对。"
         )
-    return first + second
+    return ""
+
+
+def _end(pieces):
+    """The last characters (some forty) of a paragraph being built from its lines' texts."""
+    tail, i = pieces[-1], len(pieces) - 1
+    while len(tail) < 40 and i > 0:
+        i -= 1
+        tail = pieces[i] + tail
+    return tail

@@ -29,3 +29,13 @@ def reading_minutes(texts):
     """Whole minutes to read the texts, at least one."""
     characters = sum(len(text) - len(_NOT_COUNTED.findall(text)) for text in texts)
     return max(1, math.ceil(characters / CHARACTERS_PER_MINUTE))
+
+
+# XML 1.0 has no place for control characters other than tab and line ends; a text pasted from
+# a PDF export may carry some (form feeds), and a feed holding one would not be XML at all.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text):
+    """text without the characters XML 1.0 cannot hold."""
+    return _XML_ILLEGAL.sub("", text) if text else text

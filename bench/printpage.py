@@ -43,6 +43,17 @@ def main():
             f"{name:<22}{len(data):>10}{base * 1000:>14.2f}{reader * 1000:>12.2f}"
             f"{reader / base:>8.1f}"
         )
+    # One paragraph wrapped at a narrow column, 2,500 to 20,000 lines (the most a page may
+    # have): the reader's time per line must not grow with the paragraph (it once did, as the
+    # square of the lines: 315 s for a 1 MB paste).
+    print(f"\n{'narrow column, lines':<22}{'reader ms':>12}{'µs per line':>14}{'vs 2,500':>10}")
+    first = None
+    for lines in (2_500, 5_000, 10_000, 19_990):
+        data = ("窄栏 标题\n\n本报记者 张 三\n\n" + "窄栏折行文字，\n" * lines + "完。\n").encode()
+        reader = best_of(lambda d=data: parse(decode(d)), 2)
+        per_line = reader / lines
+        first = first or per_line
+        print(f"{lines:<22,}{reader * 1000:>12.0f}{per_line * 1e6:>14.1f}{per_line / first:>10.2f}")
 
 
 if __name__ == "__main__":

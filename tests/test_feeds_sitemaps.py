@@ -102,6 +102,15 @@ def test_titles_go_out_as_plain_text_elements(client):
     assert title.text == "引题<i>：标题 <b>不加粗</b> & 符号"
 
 
+def test_control_characters_a_paste_carried_in_never_break_the_feeds(client):
+    # A form feed or escape character typed or pasted into an article is not XML: the feeds
+    # leave it out rather than fail for every reader.
+    make_article("换页\x0c符\x1b标题", summary="摘要\x07里", sections=[("", "正文\x0b一段。")])
+    for name in ("articles:feed-rss", "articles:feed-atom"):
+        _, feed = get_xml(client, name)
+        assert "换页符标题" in ET.tostring(feed, encoding="unicode")
+
+
 def test_a_description_taken_from_the_first_paragraph_is_escaped_too(client):
     make_article("无摘要", summary="", sections=[("", MARKUP + "\n\n第二段。")])
     _, rss = get_xml(client, "articles:feed-rss")

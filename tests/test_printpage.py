@@ -937,3 +937,23 @@ def test_an_acronym_cut_in_two_joins_without_a_space_and_says_so():
     )
     assert story.sections[0]["paragraphs"] == ["一家企业研发的载重型eVTOL已开始试飞。"]
     assert any("英文缩写" in warning for warning in story.warnings)
+
+
+def test_page_breaks_and_stray_control_characters_of_an_export_are_read_not_refused():
+    # pdftotext puts a form feed between pages; a paste may carry BEL or ESC: a page break is
+    # a blank line, the rest go, and many of them still mean a binary file.
+    data = "标题 两段\n\n本报记者 王 强\n\n　　第一段写完。\x0c　　第二段\x07写完。\x1b\n".encode()
+    text = decode(data)
+    assert "\x0c" not in text and "\x07" not in text and "\x1b" not in text
+    story = read_page(text).stories[0]
+    assert story.sections[0]["paragraphs"] == ["第一段写完。", "第二段写完。"]
+    assert read_page("标题\u202e 两段\n\n　　正文。\x00\n").stories[0].title == "标题 两段"
+    with pytest.raises(PrintPageError, match="控制字符"):
+        decode(("正文" + "\x07" * 50).encode())
+
+
+def test_a_text_of_more_lines_than_any_page_is_refused_with_a_message():
+    from articles.printpage import MAX_LINES
+
+    with pytest.raises(PrintPageError, match="一次导入一个版面"):
+        read_page("窄栏折行文字，\n" * (MAX_LINES + 1))
