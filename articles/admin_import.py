@@ -14,6 +14,7 @@ import hashlib
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -33,8 +34,17 @@ from .printpage import (
 )
 
 
+class PageTextField(forms.CharField):
+    """The pasted page: control characters (a NUL, a form feed) are taken out before Django's
+    own check refuses a NUL with a message that says nothing to an editor."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize(value) if value else value
+
+
 class PrintPageImportForm(forms.Form):
-    text = forms.CharField(
+    text = PageTextField(
         label="版面文字",
         required=False,
         strip=False,
@@ -77,6 +87,7 @@ class PrintPageImportForm(forms.Form):
         try:
             self.overrides = self._corrections(text)
             self.reading = read_page(text, self.overrides)
+            self.reading.warnings[:0] = self.ignored
         except PrintPageError as error:
             raise forms.ValidationError(str(error)) from error
         if len(self.reading.stories) > MAX_STORIES:
@@ -100,6 +111,7 @@ class PrintPageImportForm(forms.Form):
         numbers may have moved, and the page is read afresh (text_changed says so).
         """
         self.text_changed = False
+        self.ignored = []
         if self.data.get("read_digest") != self.digest:
             self.text_changed = bool(self.data.get("read_digest"))
             return {}
@@ -107,7 +119,9 @@ class PrintPageImportForm(forms.Form):
         shown = read_page(text, overrides)
         for line in shown.lines:
             role = self.data.get(f"role-{line.n}")
-            story = self.data.get(f"story-{line.n}", "")
+            story = self.data.get(f"story-{line.n}", "").strip()
+            if story and not (story.isdigit() and int(story) > 0):
+                self.ignored.append(f"第 {line.n} 行的稿件号“{story[:10]}”不是正整数，已忽略。")
             story = int(story) - 1 if story.isdigit() and int(story) > 0 else None
             changed_role = role if role in ROLES and role != line.role else None
             changed_story = story if story is not None and story != line.story else None
@@ -161,6 +175,9 @@ class PrintPageImportMixin:
         ]
 
     def import_print_page_view(self, request):
+        if request.method not in ("GET", "HEAD", "POST"):
+            # OPTIONS, TRACE, PUT, DELETE, PATCH: the form answers to none of them.
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = PrintPageImportForm()

@@ -360,6 +360,9 @@ def credit_line(text):
     text = text.strip(WHITESPACE)
     if _GROUP_POINTER.match(text) and (found := group_credit(text)):
         return found[1]
+    if re.match(r"^图\s*[/／]", text) and (byline := parse_byline(text)) and byline.strong:
+        # "图/ 郑 凯" under "文/ 孔 岚": the pictures' author in the byline.
+        return None
     if len(text) > 60 or _WORDS_AND_PICTURES.search(text):
         return None
     if found := page_credit(text):
@@ -376,9 +379,18 @@ def credit_line(text):
     return None
 
 
+# "市民在滨江公园骑行。本报记者 林 峰 摄": a photographer after the caption's full stop, with no
+# brackets.
+_TRAILING_CREDIT = re.compile(
+    rf"^(?P<caption>.+?[。！])\s*(?P<credit>(?:[{_CJK}]{{0,8}}(?:记者|通讯员|摄影师|摄影))?\s*"
+    rf"[{_CJK}·]{{1,4}}(?:\s+[{_CJK}·]{{1,4}}){{0,3}}\s*摄)$"
+)
+
+
 def split_caption_credit(text):
-    """A caption and the credit printed at its end: "鸭鸭直播电商（张三 摄）"."""
-    match = _INLINE_CREDIT.match(text)
+    """A caption and the credit printed at its end: "鸭鸭直播电商（张三 摄）", "市民在公园骑行。
+    本报记者 林 峰 摄"."""
+    match = _INLINE_CREDIT.match(text) or _TRAILING_CREDIT.match(text)
     if not match or not _credit_names_someone(match.group("credit")):
         return text, ""
     return match.group("caption").strip(WHITESPACE), match.group("credit").strip(WHITESPACE)
@@ -628,6 +640,7 @@ class Line:
         self.block = block  # lines with no blank line between them share a block
         self.indented = indented
         self.after_jump = False  # a jump line (上接第1版) right below it
+        self.below_jump = False  # a jump line (（上接A01版）) right above it
         self.badge_block = False  # one of a block of stacked short words (打赢 / 翻身仗)
         t = self.text
         self.length = len(t)
@@ -785,6 +798,9 @@ class _Page:
         line = chain[i]
         nxt = chain[i + 1] if i + 1 < len(chain) else None
         prev = chain[i - 1] if i else None
+        if line.full_stop:
+            # A headline has no full stop: a sentence over a byline-like credit is a caption.
+            return 0, ""
         if (
             prev is not None
             and (prev.block != line.block or prev.label_word)
@@ -796,6 +812,8 @@ class _Page:
             return 2.5, "上方是栏目标识"
         if line.after_jump:
             return 3, "下接转版提示"
+        if line.below_jump and _headline_shape(line):
+            return 4, "上方是转版提示（上接）：续完的稿件"
         if nxt is None:
             return 0, ""
         if nxt.dash:
@@ -967,7 +985,13 @@ class _Around:
         # A photographer's line below; one that could be a byline too ("本报记者 张三 摄" under
         # a headline is the story's byline) counts for less.
         self.credited_below = bool(nxt is not None and nxt.credit and not nxt.page_credit)
-        self.byline_below = bool(self.credited_below and nxt.byline and nxt.byline.strong)
+        self.byline_below = bool(
+            self.credited_below
+            and nxt.byline
+            and nxt.byline.strong
+            and (self.title_weight >= 2.5 or i <= page.header_end)
+            and nxt.text[:1] not in "（("
+        )
         # A kicker or headline may take two lines of one block ("杭州产业平台发力" / "拼经济").
         block_length = page.block_length[line.block]
         if page.uses_blanks and block_length and line.length < block_length <= 40:
@@ -1013,6 +1037,9 @@ def _body(ev, line, c):
         ev.add("body", -1.5)
     if line.dash or line.credit or line.caption_credit:
         ev.add("body", -4)
+    elif line.figure_mark and line.length <= 90:
+        # "图①：初冬时节，…。": a numbered photo's caption, sentence or not.
+        ev.add("body", -3)
     if line.byline and line.byline.strong and not line.stop:
         ev.add("body", -4)
 
@@ -1084,6 +1111,14 @@ def _caption(ev, line, c):
         ev.add("caption", 5, "行尾带摄影署名")
     if c.credited_below:
         ev.add("caption", 2 if c.byline_below else 4, "下一行是图片署名")
+        if (
+            not c.byline_below
+            and c.next.text.rstrip("）)").endswith("摄")
+            and t.endswith("。")
+            and len(_STOP.findall(t)) == 1
+            and length <= 60
+        ):
+            ev.add("caption", 3, "一句话，下一行是摄影署名")
     if line.scene:
         ev.add("caption", 1.5, "“某某在……”的画面描述")
     if line.dated:
@@ -1102,12 +1137,13 @@ def _caption(ev, line, c):
         ev.add("caption", 1, "平铺的描述句，没有小标题的样式")
     if c.page_photos and not line.stop and not line.cut:
         ev.add("caption", 1, "本版有图片来源，版上有照片")
-    if line.stop and not line.question and not line.caption_credit:
+    if line.stop and not line.question and not (line.caption_credit or line.figure_mark):
         ev.add("caption", -5)
     if line.picture_sentence and not c.paragraph_start:
         ev.add("caption", 5 if c.unindented else 3, "一句话的画面描述（谁在做什么、谁在哪边）")
         if _POSITION.search(t):
-            ev.add("caption", 2, "标出照片中人物的位置（左、右）")
+            ev.add("caption", 5, "标出照片中人物的位置（左、右）")
+            ev.add("body", -2)
     if line.question:
         ev.add("caption", -3)
     if line.two_part:
@@ -1256,6 +1292,7 @@ def _neighbours(ev, line, c, first, page):
     before, after = first.before[i], first.after[i]
     if (
         (roles[i] != "body" or line.picture_sentence)
+        and not line.cut
         and before is not None
         and roles[before] == "body"
         and not chain[before].closed
@@ -1529,6 +1566,14 @@ def read_roles(lines, overrides=None, trace=None):
             and following.jump
             and re.search(r"上接|接上|续上|紧接|转自", following.text)
             and result[index + 1] is not None
+        )
+    for position, index in enumerate(chain_at):
+        above = lines[index - 1] if index else None
+        chain[position].below_jump = bool(
+            above is not None
+            and above.jump
+            and re.search(r"上接|接上|续上|紧接|转自", above.text)
+            and result[index - 1] is not None
         )
     forced = {
         position: overrides[index]

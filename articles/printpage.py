@@ -404,8 +404,16 @@ def read_page(text, overrides=None):
             forced_roles[by_number[n]] = role
         if story is not None:
             forced_stories[by_number[n]] = story
+        if story is not None and story < 0:
+            page_warnings.append(f"第 {n} 行的稿件号不是正整数，已忽略。")
+            forced_stories.pop(by_number[n])
     readings, uses_indents = read_roles(lines, forced_roles)
     roles = [reading[0] for reading in readings]
+    for index in sorted(forced_stories):
+        if roles[index] in PAGE_ROLES:
+            page_warnings.append(
+                f"第 {lines[index].n} 行是{ROLES[roles[index]]}，不属于任何稿件，它的稿件号没有用上。"
+            )
     stories_of, page_credit_at = _assign_stories(lines, readings, forced_stories)
 
     furniture, editors, print_info, credits = [], [], {}, []
@@ -530,7 +538,7 @@ def _assign_stories(lines, readings, forced_stories):
         if role == "credit" and (extra is not None or previous not in ("caption", "credit")):
             page_credit_at.add(index)
             continue
-        if index in forced_stories:
+        if index in forced_stories and role not in HEADER_ROLES:
             # Put in a story by the editor: it neither starts nor ends the story around it.
             moved[index] = forced_stories[index]
             continue
@@ -551,10 +559,22 @@ def _assign_stories(lines, readings, forced_stories):
             has_text = True
         stories_of[index] = story
         previous = role
-    # An editor's move of a line to a story: to one the reader found, or to a new one after them.
+    # An editor's move of a header line to a story takes the lines that follow it in its story
+    # along (a line made 主题 of a new story is that story's start, text and all).
     count = max((s for s in stories_of if s is not None), default=-1) + 1
+    for index, target in sorted(forced_stories.items()):
+        if readings[index][0] in HEADER_ROLES and stories_of[index] is not None:
+            natural = stories_of[index]
+            for later in range(index, len(lines)):
+                if stories_of[later] == natural and later not in moved:
+                    moved[later] = target
+    # An editor's move of a line to a story: to one the reader found, or to a new one after them.
     for index, story in moved.items():
         stories_of[index] = min(max(0, story), count)
+    # Stories left with no line are dropped, and the rest numbered in order.
+    used = sorted({s for s in stories_of if s is not None})
+    renumber = {old: new for new, old in enumerate(used)}
+    stories_of = [None if s is None else renumber[s] for s in stories_of]
     return stories_of, page_credit_at
 
 

@@ -622,3 +622,36 @@ def test_re_previewing_keeps_the_editors_corrections_and_adds_none_of_its_own(cl
             "导语（无小标题）",
             "夜市里的新面孔",
         ]
+
+
+# From the second outside review of the import page.
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch", "options", "trace"])
+def test_the_import_page_answers_only_get_head_and_post(client, editor, method):
+    response = getattr(client, method)(IMPORT_URL)
+    assert response.status_code == 405
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+
+
+def test_a_paste_with_a_nul_or_form_feed_is_read_not_refused(client, editor):
+    text = (
+        "换页 测试稿\n\n本报记者 赵 六\n\n本报讯　地铁新线路今日开通。\x00\x0c全线共设站点12座。\n"
+    )
+    response = client.post(IMPORT_URL, {"text": text, "_preview": "预览"})
+    assert response.status_code == 200
+    page = soup(response)
+    paragraphs = [li.get_text() for li in page.select(".import-paragraph")]
+    assert paragraphs == ["本报讯　地铁新线路今日开通。", "全线共设站点12座。"]
+
+
+def test_story_numbers_that_are_not_numbers_are_named_not_dropped_silently(client, editor):
+    text = (PAGES / "elevators-four-authors.txt").read_text(encoding="utf-8")
+    first = soup(client.post(IMPORT_URL, {"text": text, "_preview": "预览"}))
+    digest = first.find("input", {"name": "read_digest"})["value"]
+    response = client.post(
+        IMPORT_URL,
+        {"text": text, "_preview": "重新预览", "read_digest": digest, "story-8": "abc"},
+    )
+    assert response.status_code == 200
+    assert "第 8 行的稿件号“abc”不是正整数，已忽略。" in soup(response).get_text()

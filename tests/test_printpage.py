@@ -957,3 +957,60 @@ def test_a_text_of_more_lines_than_any_page_is_refused_with_a_message():
 
     with pytest.raises(PrintPageError, match="一次导入一个版面"):
         read_page("窄栏折行文字，\n" * (MAX_LINES + 1))
+
+
+# From the second outside review (issue 14): pages written by a tester who never saw the reader.
+
+
+def test_captions_the_second_review_found_read_as_text():
+    story = _story(
+        "西湖 初冬\n\n文/ 孔 岚\n图/ 郑 凯\n\n"
+        "图①：初冬时节，孤山一带的枫叶红了，吸引不少市民前来拍照。\n"
+        "图②：北山街上，银杏叶铺满人行道。\n\n"
+        "近日，西湖景区进入最佳观景期。赛道沿途共设置28个补给站、12个医疗点，\n\n"
+        "市民在钱塘江畔新建成的滨江公园骑行。本报记者 林 峰 摄\n\n"
+        "并首次引入Smart\n\n"
+        "Runner智能手环，实时监测参赛者的心率。\n\n"
+        "跑者们经过西湖断桥。\n（本报记者 王 栋 摄）\n\n"
+        "俞阿婆（左）在帮一位老人核对菜价。\n\n"
+        "“退休了闲不住。”俞阿婆笑着说。\n"
+    )
+    assert [(b["name"], b["role"]) for b in story.bylines] == [("孔岚", ""), ("郑凯", "摄影")]
+    assert [(f["caption"], f["credit"]) for f in story.figures] == [
+        ("图①：初冬时节，孤山一带的枫叶红了，吸引不少市民前来拍照。", ""),
+        ("图②：北山街上，银杏叶铺满人行道。", ""),
+        ("市民在钱塘江畔新建成的滨江公园骑行。", "本报记者 林 峰 摄"),
+        ("跑者们经过西湖断桥。", "本报记者 王 栋 摄"),
+        ("俞阿婆（左）在帮一位老人核对菜价。", ""),
+    ]
+    assert story.sections[0]["paragraphs"] == [
+        "近日，西湖景区进入最佳观景期。赛道沿途共设置28个补给站、12个医疗点，"
+        "并首次引入Smart Runner智能手环，实时监测参赛者的心率。",
+        "“退休了闲不住。”俞阿婆笑着说。",
+    ]
+
+
+def test_a_story_continued_from_another_page_starts_under_its_jump_line():
+    reading = read_page(
+        "观察\n\n“小升规”背后的底气\n■ 本报评论员 钱 江\n\n"
+        "一家企业从“小个子”成长为规上企业，靠的是什么？\n\n"
+        "（上接A01版）\n省委经济工作会议在杭召开\n\n"
+        "会议强调，要坚定不移推动高质量发展，持续优化营商环境。（完）\n"
+    )
+    assert [s.title for s in reading.stories] == ["“小升规”背后的底气", "省委经济工作会议在杭召开"]
+
+
+def test_a_headline_the_editor_gives_a_new_story_number_takes_its_text_along():
+    text = (
+        "对话\n“好的戏曲，要让年轻人坐得住”\n文/本报记者 沈 洁\n\n"
+        "　　七月的杭州，暑气渐盛。\n\n另一篇稿子的标题\n"
+        "　　另一篇的正文，写了一些事情。\n　　另一篇的第二段。\n"
+    )
+    for story in (1, 5):
+        reading = read_page(text, {7: ("title", story)})
+        assert [(s.title, s.sections[0]["paragraphs"]) for s in reading.stories] == [
+            ("“好的戏曲，要让年轻人坐得住”", ["七月的杭州，暑气渐盛。"]),
+            ("另一篇稿子的标题", ["另一篇的正文，写了一些事情。", "另一篇的第二段。"]),
+        ]
+    warned = read_page(text, {7: (None, -1)}).warnings
+    assert any("不是正整数" in warning for warning in warned)
