@@ -279,7 +279,11 @@ def prepare_all(uploads, progress):
     prepared = []
     for index, upload in enumerate(uploads, start=1):
         progress(f"[{index}/{len(uploads)}] {upload.name}")
-        prepared.extend(prepare(upload, progress))
+        try:
+            prepared.extend(prepare(upload, progress))
+        except PageFileError as error:
+            # Found only when rendering: a PDF bomb passes the count-and-size check.
+            raise ImportRefused(error.messages) from None
     return prepared
 
 

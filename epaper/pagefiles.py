@@ -244,12 +244,15 @@ def render_page_renditions(fp):
         flat = Image.new("RGB", base.size, (255, 255, 255))
         flat.paste(base, mask=base.getchannel("A"))
         base = flat
-    out, seen = [], set()
-    for target in sorted(WEBP_WIDTHS, reverse=True):
+    # One file per width: a page narrower than a target is covered by its own width once.
+    sizes, seen = [], set()
+    for target in sorted(WEBP_WIDTHS):
         w = min(target, base.width)
-        if w in seen:
-            continue
-        seen.add(w)
+        if w not in seen:
+            seen.add(w)
+            sizes.append((target, w))
+    out = []
+    for target, w in reversed(sizes):
         h = max(1, round(base.height * w / base.width))
         resized = base if (w, h) == base.size else base.resize((w, h), Image.Resampling.LANCZOS)
         data = io.BytesIO()

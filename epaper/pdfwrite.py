@@ -148,13 +148,16 @@ def layout_page(page, stories, blocks, *, header=None, body_size=10.5):
         story = stories[story_index]
         cursor = top
         used_bottom = top
+        header_right = x
         if story_index not in opened:
             opened.add(story_index)
             if story.kicker:
                 page.text(x, cursor, 13, story.kicker)
                 cursor += 20
             title_size = min(26, max(16, width / max(len(story.title), 1) * 0.95))
-            page.text(x, cursor, title_size, story.title[: int(width // title_size)])
+            title = story.title[: int(width // title_size)]
+            page.text(x, cursor, title_size, title)
+            header_right = x + len(title) * title_size
             cursor += title_size * 1.5
             if story.byline:
                 page.text(x, cursor, 10, story.byline)
@@ -171,7 +174,7 @@ def layout_page(page, stories, blocks, *, header=None, body_size=10.5):
                 else:
                     queue.extend(("text", line) for line in _wrap(item, per_line))
             streams[story_index] = []
-        column = 0
+        column = last_column = 0
         y = cursor
         bottom = top + height
         while queue and column < columns:
@@ -183,6 +186,7 @@ def layout_page(page, stories, blocks, *, header=None, body_size=10.5):
                 y = cursor
                 continue
             queue.pop(0)
+            last_column = column
             if kind == "text":
                 page.text(cx, y, body_size, content)
                 y += line_height
@@ -194,7 +198,8 @@ def layout_page(page, stories, blocks, *, header=None, body_size=10.5):
                     y += 12
                 y += 8
             used_bottom = max(used_bottom, y)
-        used_right = x + width if column > 0 or columns == 1 else x + column_width
+        used_right = x + (last_column + 1) * column_width + last_column * gutter
+        used_right = max(used_right, header_right)
         truth.append(
             (
                 story_index,
