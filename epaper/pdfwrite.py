@@ -27,13 +27,14 @@ class PdfPage:
     height: float = PAGE_SIZE[1]
     ops: list = field(default_factory=list)
 
-    def text(self, x, top, size, text):
+    def text(self, x, top, size, text, grey=0.0):
         """Text with its top-left corner at (x, top), top measured from the page's top."""
         if not text:
             return
         baseline = self.height - top - size * 0.88
         self.ops.append(
-            f"BT /F1 {size:.2f} Tf {x:.2f} {baseline:.2f} Td <{_escape_hex(text)}> Tj ET"
+            f"{grey:.2f} g BT /F1 {size:.2f} Tf {x:.2f} {baseline:.2f} Td "
+            f"<{_escape_hex(text)}> Tj ET 0 g"
         )
 
     def box(self, x, top, width, height, grey=0.8):
