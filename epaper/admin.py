@@ -127,9 +127,9 @@ class EditionAdmin(admin.ModelAdmin):
         messages.info(request, "这一期已经建好，现在上传它的版面。")
         return redirect("admin:epaper_edition_upload", obj.pk)
 
-    # Not atomic on purpose: PDFs are rendered before the one short transaction that stores
-    # them (epaper.ingest), so other editors' saves never wait for a rendering.
-    @transaction.non_atomic_requests
+    # A view of its own rather than the change form, which runs in one transaction: here PDFs
+    # are rendered before the one short transaction that stores them (epaper.ingest), so
+    # other editors' saves never wait for a rendering.
     def upload_view(self, request, pk):
         edition = get_object_or_404(Edition, pk=pk)
         if not self.has_change_permission(request, edition):

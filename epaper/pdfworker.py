@@ -18,7 +18,7 @@ import sys
 MEMORY_BYTES = 1536 * 1024 * 1024
 CPU_SECONDS = 120
 
-# A page's side in points (1/72 inch): from a small tabloid's 100 mm to 1.8 m, no thinner than
+# A page's side in points (1/72 inch): from 70 mm to 1.76 m, and no thinner than
 # 1:4. Beyond that it is no newspaper page, and rendering it at our width would make a picture
 # of tens of millions of pixels.
 MIN_SIDE, MAX_SIDE, MAX_ASPECT = 200, 5000, 4.0
