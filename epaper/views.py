@@ -4,22 +4,27 @@ Plain views, each a handful of fixed queries whatever the edition holds. They ar
 minute to browsers and proxies with an ETag and 304s (articles.caching.public_page and
 Django's ConditionalGetMiddleware), as the site's list pages are; page pictures are renditions
 with content-hashed names, cached for good by the CDN or nginx. A story is shown by title and
-link only when its article is public (Article.is_public, the model's one definition): for any
-other the page gets a shape with no name, link or text, so nothing of a draft reaches a reader
-or a shared cache, and an embargo lifts on the page within the minute the page is kept.
+link only when its article is public (Article.objects.published(), the one definition, asked in
+SQL; the title of any other never leaves the database): any other gets a shape with no name,
+link or text, so nothing of a draft reaches a reader or a shared cache, and an embargo lifts on
+the page within the minute the page is kept.
 """
 
 import calendar
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.dateformat import format as format_date
 
+from articles.links import link
+from articles.models import Article
+
 from .models import Edition, Page, PageRendition, Publication, Region
 
 WEEKDAYS = "一二三四五六日"
+THUMBNAIL_SPECS = ("webp-480", "jpeg-1200")
 
 
 def public_editions():
@@ -50,18 +55,22 @@ def page_contents(page, regions):
     """Stories in reading order and the boxes of unpublished ones, from confirmed regions."""
     stories, pending = {}, []
     for region in regions:
-        article = region.article
-        box = (region.x, region.y, region.width, region.height) if region.has_box else None
-        if article is None or not article.is_public:
+        box = None
+        if region["x"] is not None:
+            box = (region["x"], region["y"], region["width"], region["height"])
+        if not region["public"]:
             if box:
                 pending.append(box)
             continue
-        story = stories.get(article.pk)
+        story = stories.get(region["article_id"])
         if story is None:
-            story = stories[article.pk] = Story(
-                article.title, article.kicker, article.get_absolute_url(), region.position
+            story = stories[region["article_id"]] = Story(
+                region["title"],
+                region["kicker"],
+                link("articles:detail", pk=region["article_id"], slug=region["slug"]),
+                region["position"],
             )
-        story.position = min(story.position, region.position)
+        story.position = min(story.position, region["position"])
         if box:
             story.boxes.append(box)
     ordered = sorted(
@@ -70,43 +79,63 @@ def page_contents(page, regions):
     return PageView(page, ordered, pending)
 
 
-def confirmed_regions():
+def confirmed_regions(**filters):
+    """The confirmed regions as plain rows. Whether each article is public is asked of the
+    database through Article.objects.published(), the site's one definition; the title, kicker
+    and address of any other never leave the database."""
+    public = Exists(Article.objects.published().filter(pk=OuterRef("article_id")))
+
+    def if_public(field):
+        return Case(When(public=True, then=F(field)), default=Value(""))
+
     return (
-        Region.objects.filter(status=Region.Status.CONFIRMED)
-        .select_related("article")
-        .only(
+        Region.objects.filter(status=Region.Status.CONFIRMED, **filters)
+        .annotate(
+            public=public,
+            title=if_public("article__title"),
+            kicker=if_public("article__kicker"),
+            slug=if_public("article__slug"),
+        )
+        .values(
             "page_id",
             "position",
             "x",
             "y",
             "width",
             "height",
-            "article__id",
-            "article__slug",
-            "article__title",
-            "article__kicker",
-            "article__status",
-            "article__published_at",
+            "article_id",
+            "public",
+            "title",
+            "kicker",
+            "slug",
         )
+        .order_by("position", "id")
     )
 
 
-def renditions():
-    return Prefetch(
-        "renditions",
-        queryset=PageRendition.objects.order_by("width"),
-        to_attr="renditions_loaded",
-    )
+def renditions(specs=None):
+    queryset = PageRendition.objects.order_by("width")
+    if specs:
+        queryset = queryset.filter(spec__in=specs)
+    return Prefetch("renditions", queryset=queryset, to_attr="renditions_loaded")
 
 
 def month_calendar(day, current=None):
     """The month of `day` as weeks of (date, edition URL or None), with the months around."""
     first = day.replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    editions = public_editions()
-    dates = set(editions.filter(date__range=(first, last)).values_list("date", flat=True))
-    before = editions.filter(date__lt=first).order_by("-date").values_list("date", flat=True)[:1]
-    after = editions.filter(date__gt=last).order_by("date").values_list("date", flat=True)[:1]
+    editions = public_editions().order_by()
+    # One query: the month's dates, and the nearest dates before and after it.
+    before = editions.filter(date__lt=first).order_by("-date").values("date")[:1]
+    after = editions.filter(date__gt=last).order_by("date").values("date")[:1]
+    found = set(
+        editions.filter(
+            Q(date__range=(first, last)) | Q(date=Subquery(before)) | Q(date=Subquery(after))
+        ).values_list("date", flat=True)
+    )
+    dates = {d for d in found if first <= d <= last}
+    before = [d for d in found if d < first]
+    after = [d for d in found if d > last]
     weeks = [
         [
             (d, Edition(date=d).get_absolute_url() if d in dates else None)
@@ -151,10 +180,11 @@ def edition(request, date):
 
 
 def edition_page(request, edition, latest=False):
-    pages = list(edition.pages.prefetch_related(renditions()))
+    # Thumbnails: the smallest WebP and the JPEG fallback are all the cards show.
+    pages = list(edition.pages.defer("text_lines").prefetch_related(renditions(THUMBNAIL_SPECS)))
     regions = {}
-    for region in confirmed_regions().filter(page__edition=edition):
-        regions.setdefault(region.page_id, []).append(region)
+    for region in confirmed_regions(page__edition=edition):
+        regions.setdefault(region["page_id"], []).append(region)
     views = [page_contents(page, regions.get(page.pk, [])) for page in pages]
     return render(
         request,
@@ -183,7 +213,7 @@ def page(request, date, code):
         .get()
     )
     current.edition = edition
-    view = page_contents(current, list(confirmed_regions().filter(page=current)))
+    view = page_contents(current, confirmed_regions(page=current))
     return render(
         request,
         "epaper/page.html",
