@@ -6,6 +6,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from epaper.sitemaps import EditionPageSitemap
+
 from .models import Article, Author, Column
 
 # Google News reads only articles published in the last two days.
@@ -71,5 +73,10 @@ class NewsSitemap(Sitemap):
         return max(item.published_at, item.updated_at)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "columns": ColumnSitemap, "authors": AuthorSitemap}
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "columns": ColumnSitemap,
+    "authors": AuthorSitemap,
+    "epaper": EditionPageSitemap,  # the digital edition's pages (epaper/sitemaps.py)
+}
 NEWS_SITEMAPS = {"news": NewsSitemap}

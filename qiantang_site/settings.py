@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "adminsortable2",
     "qiantang_site.apps.AxesConfig",
     "articles",
+    # The digital edition (数字报): editions, pages, story regions (epaper/).
+    "epaper",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +135,11 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "articles.templating.environment",
-            "context_processors": ["articles.context_processors.site"],
+            "context_processors": [
+                "articles.context_processors.site",
+                # seen_in_print(article): the 见报 line of the article page (epaper/).
+                "epaper.context_processors.seen_in_print",
+            ],
         },
     },
     {
@@ -268,6 +274,11 @@ else:
 # Photo uploads (articles/images.py): refused above these limits, checked before decoding.
 PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_MEGAPIXELS", "50")) * 1_000_000
+
+# Page files of the digital edition (epaper/pagefiles.py): PDFs or pictures, checked before
+# anything is read; a PDF is read in a child process with limits on memory and CPU.
+EPAPER_MAX_UPLOAD_MB = env_int("EPAPER_MAX_UPLOAD_MB", 60)
+EPAPER_MAX_PDF_PAGES = env_int("EPAPER_MAX_PDF_PAGES", 64)
 
 STORAGES = {
     "default": DEFAULT_STORAGE,

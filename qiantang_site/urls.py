@@ -23,6 +23,7 @@ urlpatterns = [
     path("healthz", read_only(healthz), name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("favicon.ico", favicon),
+    path("epaper/", include("epaper.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,93 @@
+from datetime import date
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from epaper.ingest import ImportRefused, Upload, load_edition
+
+
+class Command(BaseCommand):
+    help = (
+        "Load one day's edition of a paper from its page files (PDF, JPEG, PNG or WebP), in "
+        "order. A text file of the same stem (A05.pdf + A05.txt) is read by the print-page "
+        "importer: its stories become drafts linked to the page, with regions proposed from "
+        "the PDF's text positions for the editor to confirm."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("pages", nargs="+", help="the page files, in page order")
+        parser.add_argument("--paper", required=True, help="the paper's name, e.g. 杭州日报")
+        parser.add_argument("--date", required=True, help="the edition's date, e.g. 2026-06-03")
+        parser.add_argument("--number", type=int, help="期号, when known")
+        parser.add_argument("--total-number", type=int, help="总第……期, when known")
+        parser.add_argument(
+            "--replace", action="store_true", help="replace the edition of that date if loaded"
+        )
+        parser.add_argument(
+            "--public", action="store_true", help="show the edition to readers at once"
+        )
+        parser.add_argument(
+            "--no-proposals",
+            action="store_true",
+            help="do not propose regions from the PDFs' text positions",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            day = date.fromisoformat(options["date"])
+        except ValueError:
+            raise CommandError(f"看不懂的日期：{options['date']}（请写成 2026-06-03）。") from None
+        paper = options["paper"].strip()
+        if not paper:
+            raise CommandError("请用 --paper 写明报纸名。")
+        uploads, handles = [], []
+        try:
+            for name in options["pages"]:
+                path = Path(name)
+                if not path.is_file():
+                    raise CommandError(f"找不到文件：{name}")
+                if path.suffix.lower() == ".txt":
+                    raise CommandError(
+                        f"{name} 是文字文件：请给出版面文件，同名的 .txt 会自动读入。"
+                    )
+                handle = path.open("rb")
+                handles.append(handle)
+                text_path = path.with_suffix(".txt")
+                text = text_path.read_bytes() if text_path.is_file() else None
+                uploads.append(
+                    Upload(File(handle, name=path.name), path.name, text, text_path.name)
+                )
+            edition = load_edition(
+                paper,
+                day,
+                uploads,
+                replace=options["replace"],
+                number=options["number"],
+                total_number=options["total_number"],
+                public=options["public"],
+                progress=self.stdout.write,
+                propose=not options["no_proposals"],
+            )
+        except ImportRefused as refused:
+            raise CommandError("没有导入：\n" + "\n".join(refused.messages)) from None
+        finally:
+            for handle in handles:
+                handle.close()
+        pages = list(edition.pages.all())
+        drafts = {r.article_id for p in pages for r in p.regions.all() if r.article_id}
+        proposed = sum(1 for p in pages for r in p.regions.all() if r.status == r.Status.PROPOSED)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已导入《{edition.publication}》{day:%Y-%m-%d}：{len(pages)} 个版面，"
+                f"{len(drafts)} 篇稿件，{proposed} 块建议区域待确认。"
+            )
+        )
+        self.stdout.write(
+            f"在后台标注区域：{reverse('admin:epaper_edition_change', args=[edition.pk])}"
+        )
+        if edition.is_public:
+            self.stdout.write(f"读者看到的地址：{edition.get_absolute_url()}")
+        else:
+            self.stdout.write("这一期还没有公开：在后台勾选“公开”后读者才能看到。")

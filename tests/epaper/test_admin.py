@@ -1,0 +1,145 @@
+"""The digital edition in the admin: an edition made, its pages uploaded, regions drawn."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.models import Article
+from epaper.models import Edition, Page, Publication, Region
+from tests.factories import make_article
+
+from .build import DAY, STORIES, header, page_text, picture, text_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_edition_is_created_then_several_pages_uploaded_at_once(client, editor):
+    paper = Publication.objects.create(name="杭州日报")
+    response = client.post(
+        reverse("admin:epaper_edition_add"),
+        {
+            "publication": paper.pk,
+            "date": "2026-06-03",
+            "number": "12345",
+            "total_number": "",
+            "pages-TOTAL_FORMS": "0",
+            "pages-INITIAL_FORMS": "0",
+        },
+    )
+    edition = Edition.objects.get()
+    upload_url = reverse("admin:epaper_edition_upload", args=[edition.pk])
+    assert response.status_code == 302 and response["Location"] == upload_url
+    assert "上传版面" in client.get(upload_url).content.decode()
+
+    pdf, _truth = text_pdf(head=header("A01", "要闻"))
+    files = [
+        SimpleUploadedFile("A02-城市.png", picture("PNG")),
+        SimpleUploadedFile("A01-要闻.pdf", pdf),
+        SimpleUploadedFile("A01-要闻.txt", page_text(STORIES, header("A01", "要闻")).encode()),
+    ]
+    response = client.post(upload_url, {"files": files}, follow=True)
+
+    assert "已上传 2 个版面" in response.content.decode()
+    assert [(p.code, p.name) for p in edition.pages.all()] == [("A01", "要闻"), ("A02", "城市")]
+    assert Article.objects.count() == 3
+    assert Region.objects.filter(status=Region.Status.PROPOSED).count() == 3
+    page = edition.pages.get(code="A01")
+    assert Article.objects.first().created_by == editor
+    # The edition's change form lists the pages with a way to their regions.
+    html = client.get(reverse("admin:epaper_edition_change", args=[edition.pk])).content.decode()
+    assert reverse("admin:epaper_page_change", args=[page.pk]) in html
+    assert "3 块待确认" in html
+
+
+def test_regions_are_typed_as_numbers_and_give_the_article_its_print_provenance(client, editor):
+    edition = Edition.objects.create(
+        publication=Publication.objects.create(name="杭州日报"), date=DAY
+    )
+    page = Page.objects.create(edition=edition, position=1, code="A05", name="城市", file="x.png")
+    article = make_article("城市新闻")
+    url = reverse("admin:epaper_page_change", args=[page.pk])
+    form = {
+        "position": "1",
+        "code": "A05",
+        "name": "城市",
+        "regions-TOTAL_FORMS": "2",
+        "regions-INITIAL_FORMS": "0",
+        "regions-0-position": "1",
+        "regions-0-article": str(article.pk),
+        "regions-0-x": "0.1",
+        "regions-0-y": "0.2",
+        "regions-0-width": "0.5",
+        "regions-0-height": "0.3",
+        "regions-0-status": "confirmed",
+        "regions-1-position": "2",
+        "regions-1-x": "0.7",
+        "regions-1-y": "0.2",
+        "regions-1-width": "0.5",
+        "regions-1-height": "0.3",
+        "regions-1-status": "confirmed",
+    }
+
+    refused = client.post(url, form)
+    assert "区域超出了版面" in refused.content.decode()
+    assert not Region.objects.exists()
+
+    form["regions-1-width"] = "0.25"
+    assert client.post(url, form).status_code == 302
+
+    assert list(page.regions.values_list("x", "y", "width", "height")) == [
+        (0.1, 0.2, 0.5, 0.3),
+        (0.7, 0.2, 0.25, 0.3),
+    ]
+    article.refresh_from_db()
+    assert (article.print_publication, article.print_date, article.print_page) == (
+        "杭州日报",
+        DAY,
+        "A05",
+    )
+
+
+def test_the_page_form_carries_the_region_editor_and_proposes_regions_from_the_pdf(
+    client, editor, tmp_path
+):
+    from django.core.management import call_command
+
+    pdf, _truth = text_pdf(head=header("A01", "要闻"))
+    (tmp_path / "A01.pdf").write_bytes(pdf)
+    (tmp_path / "A01.txt").write_text(page_text(STORIES, header("A01", "要闻")), "utf-8")
+    call_command(
+        "import_edition",
+        str(tmp_path / "A01.pdf"),
+        paper="杭州日报",
+        date="2026-06-03",
+        no_proposals=True,
+        stdout=None,
+    )
+    page = Page.objects.get()
+    assert not page.regions.filter(x__isnull=False).exists()  # stories linked, no boxes yet
+
+    html = client.get(reverse("admin:epaper_page_change", args=[page.pk])).content.decode()
+    assert "epaper/region-editor.js" in html and 'class="region-editor"' in html
+    assert "根据 PDF 文字建议区域" in html
+
+    response = client.post(reverse("admin:epaper_page_propose", args=[page.pk]), follow=True)
+
+    assert "按 PDF 文字位置建议了 3 块区域（3 篇稿件）" in response.content.decode()
+    regions = page.regions.all()
+    assert len(regions) == 3 and all(r.has_box and r.status == "proposed" for r in regions)
+
+
+def test_every_admin_page_of_the_edition_opens(client, editor):
+    edition = Edition.objects.create(
+        publication=Publication.objects.create(name="杭州日报"), date=DAY
+    )
+    page = Page.objects.create(edition=edition, position=1, code="1", file="x.png")
+    for url in (
+        reverse("admin:epaper_publication_changelist"),
+        reverse("admin:epaper_edition_changelist"),
+        reverse("admin:epaper_edition_add"),
+        reverse("admin:epaper_edition_change", args=[edition.pk]),
+        reverse("admin:epaper_page_changelist"),
+        reverse("admin:epaper_page_change", args=[page.pk]),
+        reverse("admin:index"),
+    ):
+        assert client.get(url).status_code == 200, url

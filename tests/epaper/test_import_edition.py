@@ -1,0 +1,166 @@
+"""`manage.py import_edition`: an edition from PDFs and pictures made in the test, with texts."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article
+from epaper.models import Edition, Page, PageRendition, Region
+from epaper.pdfwrite import Story
+from epaper.proposals import propose
+from tests.factories import media_files
+
+from .build import BLOCKS, DAY, STORIES, edition_files, header, pillow_pdf, text_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*paths, **options):
+    out = io.StringIO()
+    call_command(
+        "import_edition",
+        *map(str, paths),
+        paper=options.pop("paper", "杭州日报"),
+        date=options.pop("date", DAY.isoformat()),
+        stdout=out,
+        **options,
+    )
+    return out.getvalue()
+
+
+def test_an_edition_is_built_from_pdfs_and_pictures_in_order_with_drafts_from_the_text(tmp_path):
+    paths = edition_files(tmp_path)
+
+    output = run(*paths)
+
+    edition = Edition.objects.get()
+    assert (edition.publication.name, edition.date, edition.is_public) == ("杭州日报", DAY, False)
+    pages = list(edition.pages.all())
+    assert [(p.position, p.code, p.name) for p in pages] == [
+        (1, "A01", "要闻"),
+        (2, "A02", "城市"),
+        (3, "A03", "体育"),
+        (4, "A04", "文体"),
+        (5, "A05", "副刊"),
+    ]
+    for page in pages:
+        specs = sorted(r.spec for r in page.renditions.all())
+        # Rendered PDF pages are 1800 pixels wide; the pictures here 1200.
+        widest = ["webp-1800"] if page.file.name.endswith(".pdf") else []
+        assert specs == sorted(["jpeg-1200", "webp-1200", "webp-480", "webp-800", *widest]), page
+        assert page.image and page.width and page.height
+    # The page with a text: one draft per story, linked to the page, provenance from the page.
+    drafts = Article.objects.order_by("pk")
+    assert [a.title for a in drafts] == [s.title for s in STORIES]
+    assert all(a.status == Article.Status.DRAFT for a in drafts)
+    assert {
+        (a.print_publication, a.print_date, a.print_page, a.print_page_name) for a in drafts
+    } == {("杭州日报", DAY, "A01", "要闻")}
+    regions = Region.objects.filter(page=pages[0])
+    assert {r.article_id for r in regions} == {a.pk for a in drafts}
+    assert all(r.status == Region.Status.PROPOSED and r.has_box for r in regions)
+    # Text with positions only where the PDF had text: not from Pillow's picture-only PDF.
+    assert pages[0].text_lines and not pages[1].text_lines
+    assert "[1/5] A01-要闻.pdf" in output and "[5/5] A05-副刊.webp" in output
+    assert "渲染 PDF（1 页）" in output
+    assert "5 个版面，3 篇稿件，3 块建议区域待确认" in output
+
+
+def test_proposed_regions_cover_each_story_where_it_is_printed():
+    pdf, truth = text_pdf(head=header("A01", "要闻"))
+    from epaper.pagefiles import read_pdf
+
+    lines = read_pdf(io.BytesIO(pdf), "A01.pdf")[0].lines
+    texts = ["\n".join([s.title, s.byline, *s.paragraphs, s.caption]) for s in STORIES]
+
+    found = propose(lines, texts)
+
+    assert sorted(story for story, _box in found) == [0, 1, 2]
+    for story, (x, y, w, h) in found:
+        tx0, ty0, tx1, ty1 = dict(truth)[story]
+        overlap = max(0, min(x + w, tx1) - max(x, tx0)) * max(0, min(y + h, ty1) - max(y, ty0))
+        union = w * h + (tx1 - tx0) * (ty1 - ty0) - overlap
+        assert overlap / union > 0.8, (story, (x, y, w, h), (tx0, ty0, tx1, ty1))
+    assert len(BLOCKS) == len(found)
+
+
+def test_a_story_wrapped_round_another_gets_a_region_for_each_part():
+    # Story 0 runs down the left column and on across the top right; story 1 sits below it.
+    long = Story(STORIES[0].title, STORIES[0].paragraphs * 10, byline=STORIES[0].byline)
+    stories = [long, STORIES[1]]
+    blocks = [
+        (0, 36, 50, 360, 1100),
+        (0, 408, 50, 356, 500),
+        (1, 408, 570, 356, 580),
+    ]  # 360: 2 columns
+    pdf, truth = text_pdf(stories, blocks)
+    from epaper.pagefiles import read_pdf
+
+    lines = read_pdf(io.BytesIO(pdf), "p.pdf")[0].lines
+    texts = ["\n".join([s.title, s.byline, *s.paragraphs, s.caption]) for s in stories]
+
+    found = propose(lines, texts)
+
+    assert [story for story, _box in found].count(0) == 2
+    assert [story for story, _box in found].count(1) == 1
+
+
+def test_running_it_again_for_the_same_day_is_refused_and_changes_nothing(tmp_path, media_root):
+    paths = edition_files(tmp_path)
+    run(*paths)
+    files = media_files(media_root)
+
+    with pytest.raises(CommandError, match="这一期已经有了.*--replace"):
+        run(*paths)
+
+    assert Page.objects.count() == 5 and Article.objects.count() == 3
+    assert media_files(media_root) == files
+
+
+def test_replace_rebuilds_the_pages_and_links_the_same_drafts_again(
+    tmp_path, media_root, django_capture_on_commit_callbacks
+):
+    paths = edition_files(tmp_path)
+    run(*paths)
+    drafts = set(Article.objects.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(*paths[:2], replace=True)
+
+    edition = Edition.objects.get()
+    assert [p.code for p in edition.pages.all()] == ["A01", "A02"]
+    assert set(Article.objects.values_list("pk", flat=True)) == drafts  # no duplicates
+    assert {r.article_id for r in Region.objects.all()} == drafts
+    # The old pages' files went with them (once the transaction committed): only the new
+    # pages' original, picture and renditions are left.
+    stored = {
+        name
+        for page in edition.pages.all()
+        for name in [page.file.name, page.image.name, *(r.file.name for r in page.renditions.all())]
+    }
+    assert set(media_files(media_root)) == stored
+    assert PageRendition.objects.count() == 10
+
+
+def test_a_multi_page_pdf_gives_a_page_each_numbered_in_order(tmp_path):
+    path = tmp_path / "edition.pdf"
+    path.write_bytes(pillow_pdf(pages=3))
+
+    run(path)
+
+    pages = list(Page.objects.all())
+    assert [(p.code, p.pdf_page) for p in pages] == [("1", 1), ("2", 2), ("3", 3)]
+    assert len({p.file.name for p in pages}) == 1  # one PDF stored once
+    assert len({p.image.name for p in pages}) == 3
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"date": "2026-02-30"}, "看不懂的日期"), ({"paper": " "}, "报纸名")],
+)
+def test_a_wrong_date_or_paper_is_refused_in_chinese(tmp_path, options, message):
+    paths = edition_files(tmp_path)
+    with pytest.raises(CommandError, match=message):
+        run(*paths, **options)
+    assert not Edition.objects.exists()
