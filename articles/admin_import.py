@@ -232,6 +232,7 @@ class PrintPageImportMixin:
                 form.cleaned_data["text"],
                 column=form.cleaned_data.get("column"),
                 created_by=request.user,
+                may_create_column=request.user.has_perm("articles.add_column"),
             )
         except AlreadyImported as error:
             url = reverse("admin:articles_article_change", args=[error.article.pk])
@@ -262,6 +263,13 @@ class PrintPageImportMixin:
                 ),
                 messages.SUCCESS,
             )
+            if article.badge_left_out:
+                self.message_user(
+                    request,
+                    f"《{article.title}》版面上的栏目标识“{article.badge_left_out}”没有对应的栏目，"
+                    "没有自动新建（方框标签不作栏目；新建栏目需要编辑权限）：请在文章里选择栏目。",
+                    messages.WARNING,
+                )
         for warning in form.reading.warnings:
             self.message_user(request, f"导入时需要核对：{warning}", messages.WARNING)
         return redirect("admin:articles_article_change", made[0][0].pk)

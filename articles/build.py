@@ -10,11 +10,18 @@ editors (责任编辑 names).
 import datetime as dt
 import hashlib
 import json
+import re
 
 from django.db import transaction
 
 from .models import Article, ArticleAuthor, Author, Column, Figure, PrintSource, Section
 from .printpage import MAX_STORIES
+
+# The labels of boxes printed on a page (a sidebar, tips, a reporter's notes): a story's badge,
+# not a column of the site.
+BOX_LABEL = re.compile(
+    r"链接|相关链接|新闻链接|相关新闻|小贴士|贴士|温馨提示|延伸阅读|背景|记者手记|手记"
+)
 
 
 def _print_date(value):
@@ -33,9 +40,20 @@ def create_article(
     published_at=None,
     external_id=None,
     print_source=None,
+    may_create_column=True,
 ):
+    """The article and its figures from data (see the module docstring). The badge names the
+    column: an existing one, or a new one when may_create_column (the importing user may add
+    columns) and the badge is not a box's label (链接, 小贴士: a box on the page, not a column).
+    Otherwise the article has no column and article.badge_left_out names the badge."""
+    badge_left_out = ""
     if column is None and data.get("badge"):
-        column, _ = Column.objects.get_or_create(name=" ".join(data["badge"]))
+        name = " ".join(data["badge"])
+        column = Column.objects.filter(name=name).first()
+        if column is None and may_create_column and not BOX_LABEL.fullmatch(name):
+            column = Column.objects.create(name=name)
+        elif column is None:
+            badge_left_out = name
     printed = data.get("print") or {}
     article = Article.objects.create(
         kicker=data.get("kicker", ""),
@@ -53,6 +71,7 @@ def create_article(
         published_at=published_at,
         external_id=external_id,
     )
+    article.badge_left_out = badge_left_out
     bylines = data.get("bylines") or [{"name": n, "role": ""} for n in data.get("authors", [])]
     seen = set()
     for byline in bylines:
@@ -151,7 +170,9 @@ def story_data(story):
 
 
 @transaction.atomic
-def import_reading(reading, text, *, column=None, published_at=None, created_by=None):
+def import_reading(
+    reading, text, *, column=None, published_at=None, created_by=None, may_create_column=True
+):
     """One draft for each story of a page (articles.printpage.read_page), all linked to the
     page's text and the lines kept out of them (PrintSource). Nothing is created unless every
     story can be: a story without a title, too big, or imported before refuses the page."""
@@ -191,6 +212,7 @@ def import_reading(reading, text, *, column=None, published_at=None, created_by=
             published_at=published_at,
             external_id=print_page_id(story),
             print_source=source,
+            may_create_column=may_create_column,
         )
         if created_by is not None:
             article.created_by = created_by

@@ -23,6 +23,7 @@ sure the reader is of that line; close calls become warnings for the editor.
 No Django in here: the whole reader is pure Python (``articles.printpage`` builds the stories).
 """
 
+import datetime
 import re
 import unicodedata
 from operator import add
@@ -166,7 +167,8 @@ _DATE = re.compile(
 )
 _WEEKDAY = re.compile(r"^(?:星期|礼拜|周)[一二三四五六日天]$")
 _PAGE_NO = re.compile(
-    r"^(?:(?P<p>[A-Z]\d{1,2})|第\s*(?P<q>\d{1,3}|[一二三四五六七八九十]{1,3})\s*版)(?:版)?$"
+    r"^(?:(?P<p>[A-Z]\d{1,2})|第\s*(?:(?P<r>[A-Z]\d{1,2})|(?P<q>\d{1,3}|[一二三四五六七八九十]{1,3}))"
+    r"\s*版)(?:版)?$"
 )
 _NUMERALS = dict(zip("一二三四五六七八九", range(1, 10), strict=True))
 
@@ -184,32 +186,74 @@ def chinese_number(text):
 
 
 _PAPER = re.compile(rf"^[{_CJK}]{{1,8}}报$")
-_HEADER_SPLIT = re.compile(r"[\s|｜│¦┃·•・/]+")
+_HEADER_SPLIT = re.compile(r"[\s|｜│¦┃·•・/:：]+")
+
+
+# Dates as some papers print them: 二〇二六年十一月二十七日; and 农历十月初八 beside the date.
+_CHINESE_DATE = re.compile(
+    r"(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月"
+    r"(?P<d>[一二三四五六七八九十]{1,3})日"
+)
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_LUNAR = re.compile(rf"^农历[{_CJK}]{{2,8}}$")
+_MONTH_DAY = re.compile(r"^\d{1,2}月\d{1,2}日$")
+_WEEKDAYS = "一二三四五六日"
 
 
 def print_header(text):
     """{"paper", "date", "page", "page_name"} read from a page header line such as
     "钱塘日报 2026年6月2日 星期二 A05 要闻", or None if the line is not one. Full-width digits
-    and letters (２０２６年, Ａ０５) read as their ASCII forms; 第五版 as page 5."""
+    and letters (２０２６年, Ａ０５) read as their ASCII forms; 第五版 as page 5; 二〇二六年十一月
+    二十七日 as a date; words need no spaces between them (钱塘日报2026年11月27日星期五A03要闻).
+    A date that does not exist (2月30日) is left out and reported as "bad_date", a weekday
+    that is not the date's as "bad_weekday", for the editor to be told."""
     text = unicodedata.normalize("NFKC", text).strip(WHITESPACE)
     if not text or len(text) > 60 or re.search(r"[，。；！？]", text):
         return None
     found, names, kinds = {}, [], set()
     rest = text
-    for match in _DATE.finditer(text):
-        month, day = match.group("m") or match.group("m2"), match.group("d") or match.group("d2")
-        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
-            found.setdefault("date", f"{match.group('y')}-{int(month):02d}-{int(day):02d}")
-            kinds.add("date")
-            rest = rest.replace(match.group(0), " ")
+    dates = [
+        (match.group(0), match.group("y"), match.group("m") or match.group("m2"),
+         match.group("d") or match.group("d2"))
+        for match in _DATE.finditer(text)
+    ] + [
+        (match.group(0), match.group("y").translate(_CHINESE_DIGITS),
+         chinese_number(match.group("m")), chinese_number(match.group("d")))
+        for match in _CHINESE_DATE.finditer(text)
+    ]  # fmt: skip
+    for printed, year, month, day in dates:
+        if not (
+            month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+        ):
+            continue
+        kinds.add("date")
+        rest = rest.replace(printed, " ")
+        try:
+            date = datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            found.setdefault("bad_date", printed)
+            continue
+        found.setdefault("date", date.isoformat())
+    # Words run together: a space around the weekday and the page number.
+    rest = re.sub(
+        r"(星期[一二三四五六日天]|第\s*[A-Z]?\d{1,3}\s*版|(?<![A-Za-z])[A-Z]\d{1,2}(?!\d))",
+        r" \1 ",
+        rest,
+    )
+    weekday = None
     for token in _HEADER_SPLIT.split(rest):
         if not token:
             continue
         if _WEEKDAY.match(token):
             kinds.add("weekday")
+            weekday = token[-1]
         elif page := _PAGE_NO.match(token):
-            found.setdefault("page", page.group("p") or chinese_number(page.group("q")))
+            found.setdefault(
+                "page", page.group("p") or page.group("r") or chinese_number(page.group("q"))
+            )
             kinds.add("page")
+        elif _LUNAR.match(token) or _MONTH_DAY.match(token):
+            kinds.add("date")
         elif _PAPER.match(token) and len(token) >= 3:
             found.setdefault("paper", token)
             kinds.add("paper")
@@ -228,6 +272,12 @@ def print_header(text):
     if names:
         # "要闻·城事": a page name of two parts.
         found["page_name"] = "·".join(names)
+    if weekday and "date" in found:
+        date = datetime.date.fromisoformat(found["date"])
+        if weekday in _WEEKDAYS and _WEEKDAYS.index(weekday) != date.weekday() and weekday != "天":
+            found["bad_weekday"] = f"星期{weekday}"
+        elif weekday == "天" and date.weekday() != 6:
+            found["bad_weekday"] = "星期天"
     return found
 
 

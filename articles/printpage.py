@@ -420,8 +420,19 @@ def read_page(text, overrides=None):
     for index, line in enumerate(lines):
         role, _, _, _, extra = readings[index]
         if role == "furniture" and extra:
+            extra = dict(extra)
+            if bad := extra.pop("bad_date", None):
+                page_warnings.append(f"报头上的日期“{bad}”不存在，见报日期留空，请核对。")
+            if bad := extra.pop("bad_weekday", None):
+                page_warnings.append(
+                    f"报头上的“{bad}”与日期 {extra.get('date')} 不符，请核对报头的日期。"
+                )
             for key, value in extra.items():
                 print_info.setdefault(key, value)
+            if "page" in extra and "page_name" in extra:
+                # The name printed beside the page number (A04 综合) is the page's, over a name
+                # found with the paper's (钱塘日报·城事).
+                print_info["page_name"] = extra["page_name"]
         elif role == "editor" and extra:
             editors.extend(name for name in extra if name not in editors)
         if role in PAGE_ROLES:
@@ -429,6 +440,17 @@ def read_page(text, overrides=None):
         elif index in page_credit_at:
             credits.append(extra or _unbracket(line.text))
 
+    # A story that goes on on another page (（下转A04版）): the web page would end where this
+    # page does.
+    jumps_on = {}
+    for index, line in enumerate(lines):
+        if roles[index] == "jump" and re.search(r"下转|转第|转[A-Z]?\d", line.text):
+            before = next(
+                (stories_of[j] for j in range(index - 1, -1, -1) if stories_of[j] is not None),
+                None,
+            )
+            if before is not None:
+                jumps_on.setdefault(before, line.text.strip(WHITESPACE))
     count = max((s for s in stories_of if s is not None), default=-1) + 1
     items = [[] for _ in range(count)]
     for index, story in enumerate(stories_of):
@@ -436,6 +458,10 @@ def read_page(text, overrides=None):
             items[story].append((lines[index], roles[index]))
     hand_set = {lines[index].n for index in forced_roles}
     stories = [_build_story(story_items, uses_indents, hand_set) for story_items in items]
+    for number, jump in jumps_on.items():
+        stories[number].warnings.append(
+            f"这篇稿件{jump}，本版只有它的前一部分：发布前请把续完的部分补进来。"
+        )
     _share_brief_labels(stories)
     if stories and not stories[0].bylines and stories[0].title:
         stories[0].warnings.append("没有找到署名（作者）：导入后请在后台补上作者。")

@@ -116,6 +116,23 @@ def bad_request(request, exception):
     return HttpResponse(body, status=status)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's page is English in debug and tells staff to set DEBUG=True
+    otherwise. What happened is mostly a form left open past the session or the login."""
+    in_admin = request.path.startswith("/" + settings.ADMIN_PATH)
+    context = {
+        "title": "表单已过期，没有保存",
+        "paragraphs": [
+            "这个表单打开太久，或者中途重新登录过，为了安全，服务器没有处理这次提交，也没有保存任何内容。",
+            "请按浏览器的“后退”回到表单，复制好填写的内容，刷新页面后再提交一次。",
+        ],
+        "home": reverse("admin:index") if in_admin else "/",
+        "home_label": "回到后台首页" if in_admin else "回到首页",
+    }
+    body = loader.get_template("400.html", using="django").render(context)
+    return HttpResponse(body, status=403)
+
+
 def database_unavailable(request):
     """The 503 page for a request that needed the unreachable database."""
     response = render(request, "503.html", status=503)

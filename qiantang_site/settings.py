@@ -419,3 +419,6 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     if _ip_header
     else ("REMOTE_ADDR",)
 )
+
+# The page a refused form gets (an expired CSRF token): in Chinese, saying what to do.
+CSRF_FAILURE_VIEW = "qiantang_site.errors.csrf_failure"

@@ -73,3 +73,16 @@ def test_an_unknown_host_gets_the_chinese_page_too(client):
     text = text_of(response)
     assert "Bad Request" not in text
     assert "请求有误" in text
+
+
+def test_a_form_refused_for_its_csrf_token_gets_a_chinese_page(db):
+    from django.test import Client
+
+    from .factories import make_staff
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_staff("csrf-editor", superuser=True))
+    response = client.post(reverse("admin:articles_article_import_print_page"), {"text": "正文"})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "表单已过期，没有保存" in text and "DEBUG" not in text

@@ -655,3 +655,29 @@ def test_story_numbers_that_are_not_numbers_are_named_not_dropped_silently(clien
     )
     assert response.status_code == 200
     assert "第 8 行的稿件号“abc”不是正整数，已忽略。" in soup(response).get_text()
+
+
+def test_a_reporter_imports_a_page_without_making_public_columns(client):
+    from .factories import make_member
+
+    reporter = make_member("reporter-import", "记者")
+    client.force_login(reporter)
+    text = "书香杭城\n\n西湖边新开一家书店 市民点赞\n本报记者 王 强\n\n　　书店今天开门迎客。\n"
+    first = soup(client.post(IMPORT_URL, {"text": text, "_preview": "预览"}))
+    digest = first.find("input", {"name": "read_digest"})["value"]
+    response = client.post(
+        IMPORT_URL, {"text": text, "_create": "创建草稿", "read_digest": digest}, follow=True
+    )
+    article = Article.objects.get()
+    assert article.title == "西湖边新开一家书店 市民点赞" and article.column is None
+    assert not Column.objects.filter(name="书香杭城").exists()
+    assert "没有对应的栏目" in soup(response).get_text()
+
+
+def test_an_editor_imports_a_box_without_its_label_becoming_a_column(client, editor):
+    text = "小贴士\n夏季采茶 谨防中暑\n\n　　采茶应避开中午。\n"
+    first = soup(client.post(IMPORT_URL, {"text": text, "_preview": "预览"}))
+    digest = first.find("input", {"name": "read_digest"})["value"]
+    client.post(IMPORT_URL, {"text": text, "_create": "创建草稿", "read_digest": digest})
+    assert Article.objects.get().column is None
+    assert not Column.objects.filter(name="小贴士").exists()

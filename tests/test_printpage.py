@@ -1014,3 +1014,32 @@ def test_a_headline_the_editor_gives_a_new_story_number_takes_its_text_along():
         ]
     warned = read_page(text, {7: (None, -1)}).warnings
     assert any("不是正整数" in warning for warning in warned)
+
+
+@pytest.mark.parametrize(
+    ("header", "found"),
+    [
+        ("钱塘日报 | 2026年11月27日 | 第A03版：要闻", ("2026-11-27", "A03", "要闻")),
+        ("钱塘日报2026年11月27日星期五A03要闻", ("2026-11-27", "A03", "要闻")),
+        ("钱塘日报 二〇二六年十一月二十七日 星期五 第三版 要闻", ("2026-11-27", "3", "要闻")),
+        ("钱塘日报 2026年11月27日 农历十月初八 星期五 A03 要闻", ("2026-11-27", "A03", "要闻")),
+    ],
+)
+def test_page_headers_as_papers_print_them(header, found):
+    reading = read_page(f"{header}\n\n西湖边新开一家书店\n\n　　书店今天开门迎客。\n")
+    assert (reading.print["date"], reading.print["page"], reading.print["page_name"]) == found
+    assert reading.lines[0].role == "furniture"
+
+
+def test_an_impossible_date_or_a_wrong_weekday_in_the_header_is_said():
+    bad = read_page("钱塘日报 2026年2月30日 星期一 A03 要闻\n\n标题 两段\n\n　　正文。\n")
+    assert "date" not in bad.print
+    assert any("2026年2月30日”不存在" in warning for warning in bad.warnings)
+    wrong = read_page("钱塘日报 2026年11月27日 星期三 A03 要闻\n\n标题 两段\n\n　　正文。\n")
+    assert wrong.print["date"] == "2026-11-27"
+    assert any("星期三" in warning for warning in wrong.warnings)
+
+
+def test_a_story_that_jumps_to_another_page_is_flagged_before_publishing():
+    story = _story("标题 两段\n\n本报记者 王 强\n\n　　正文写到一半，\n\n（下转A04版）\n")
+    assert any("下转A04版" in warning and "补进来" in warning for warning in story.warnings)
