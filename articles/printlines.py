@@ -307,6 +307,10 @@ def header_fragment(text):
     return found
 
 
+_SPACED_JOB = re.compile(
+    r"责[\s\u3000]*任[\s\u3000]*编[\s\u3000]*辑|美[\s\u3000]*术[\s\u3000]*编[\s\u3000]*辑"
+    r"|校[\s\u3000]*对|责[\s\u3000]*编|美[\s\u3000]*编|版[\s\u3000]*式|编[\s\u3000]*辑"
+)
 _EDITOR_LINE = re.compile(
     r"^(?:本版)?(?:责任编辑|责编|美术编辑|美编|校对|版式设计|版面设计|版式|编辑)\s*[:：\s]"
 )
@@ -324,8 +328,8 @@ _PLAIN_EDITOR = re.compile(rf"^编辑\s*[:：]?\s*(?P<names>.*?)\s*{_NEXT_JOB}")
 
 def editor_names(text):
     """The 责任编辑 names of an editors' line ("责任编辑：李 岚 美术编辑：…" gives ["李岚"]), or
-    None if the line is not one."""
-    text = text.strip(WHITESPACE)
+    None if the line is not one. A job's name may be spaced out (校　　对)."""
+    text = _SPACED_JOB.sub(lambda m: re.sub(r"[\s\u3000]+", "", m.group(0)), text.strip(WHITESPACE))
     if not _EDITOR_LINE.match(text) or _STOP.search(text) or len(text) > 80:
         return None
     match = _EDITORS.search(text) or _PLAIN_EDITOR.search(text)
@@ -434,16 +438,30 @@ def credit_line(text):
 _TRAILING_CREDIT = re.compile(
     rf"^(?P<caption>.+?[。！])\s*(?P<credit>(?:[{_CJK}]{{0,8}}(?:记者|通讯员|摄影师|摄影))?\s*"
     rf"[{_CJK}·]{{1,4}}(?:\s+[{_CJK}·]{{1,4}}){{0,3}}\s*摄)$"
+    # "庭审现场　通讯员 林法轩 摄": a photographer with a role after a wide space.
+    rf"|^(?P<caption2>.+?)(?:\u3000|\s{{2,}})(?P<credit2>[{_CJK}]{{0,8}}(?:记者|通讯员|摄影师|摄影)\s*"
+    rf"[{_CJK}·]{{1,4}}(?:\s+[{_CJK}·]{{1,4}}){{0,3}}\s*摄)$"
+    # "选手们在滩涂上比赛受访者供图": the usual source words stuck to the caption.
+    r"|^(?P<caption3>.+?)\s*(?P<credit3>受访者供图|资料图片|新华社发)$"
 )
 
 
 def split_caption_credit(text):
     """A caption and the credit printed at its end: "鸭鸭直播电商（张三 摄）", "市民在公园骑行。
     本报记者 林 峰 摄"."""
-    match = _INLINE_CREDIT.match(text) or _TRAILING_CREDIT.match(text)
-    if not match or not _credit_names_someone(match.group("credit")):
+    match = _INLINE_CREDIT.match(text)
+    if match:
+        caption, credit = match.group("caption"), match.group("credit")
+    elif match := _TRAILING_CREDIT.match(text):
+        found = [g for g in match.groups() if g is not None]
+        caption, credit = found[0], found[1]
+        if caption.strip(WHITESPACE) == "" or credit_line(text):
+            return text, ""
+    else:
         return text, ""
-    return match.group("caption").strip(WHITESPACE), match.group("credit").strip(WHITESPACE)
+    if not _credit_names_someone(credit):
+        return text, ""
+    return caption.strip(WHITESPACE), credit.strip(WHITESPACE)
 
 
 def _credit_names_someone(credit):
@@ -779,7 +797,8 @@ def set_aside(line):
         return "jump", "转版提示（上接/下转）", None
     if line.page_credit is not None:
         return "credit", "本版图片来源", line.page_credit
-    if not line.letters:
+    if not line.letters and not re.search(r"[。，、；：！？%％）)”’》」』…]", line.text):
+        # Stars, rules, bullets alone; "%。" is the end of a sentence print cut ("16." / "%。").
         return "other", "只有符号，没有文字", None
     return None
 

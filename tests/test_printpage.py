@@ -1043,3 +1043,20 @@ def test_an_impossible_date_or_a_wrong_weekday_in_the_header_is_said():
 def test_a_story_that_jumps_to_another_page_is_flagged_before_publishing():
     story = _story("标题 两段\n\n本报记者 王 强\n\n　　正文写到一半，\n\n（下转A04版）\n")
     assert any("下转A04版" in warning and "补进来" in warning for warning in story.warnings)
+
+
+def test_shapes_found_by_the_third_held_out_set_after_its_measurement():
+    story = _story(
+        "滩涂 运动会\n\n本报记者 叶 青\n\n　　中签率仅为16.3\n\n%。赛事共设12个项目。\n\n"
+        "庭审现场　通讯员 林法轩 摄\n\n选手们在滩涂上进行泥涂滑板接力赛受访者供图\n\n"
+        "　　比赛持续两天。\n\n校　　对　卢丹\n"
+    )
+    assert story.sections[0]["paragraphs"] == [
+        "中签率仅为16.3%。赛事共设12个项目。",
+        "比赛持续两天。",
+    ]
+    assert [(f["caption"], f["credit"]) for f in story.figures] == [
+        ("庭审现场", "通讯员 林法轩 摄"),
+        ("选手们在滩涂上进行泥涂滑板接力赛", "受访者供图"),
+    ]
+    assert read_page("校　　对　卢丹\n\n标题 两段\n\n　　正文。\n").lines[0].role == "editor"
