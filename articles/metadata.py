@@ -10,7 +10,6 @@ from django.utils.dateformat import format as format_date
 
 from .images import MIN_STRUCTURED_PIXELS, STRUCTURED_CROPS
 from .links import link
-from .models import REAL_PHOTO, Figure
 
 # Google asks for 16:9, 4:3 and 1:1 images of a news article, each at least 50,000 pixels:
 # the photo pipeline makes those crops (images.py), and these are the shapes looked for.
@@ -31,12 +30,6 @@ def print_edition(article):
     if article.print_date:
         parts.append(format_date(article.print_date, "Y年n月j日"))
     return "".join(parts)
-
-
-def lead_figure_id(article_id):
-    """ArticlePage.lead_figure as SQL, for the query that loads only the renditions it needs
-    (pages.load_article_page)."""
-    return Figure.objects.filter(REAL_PHOTO, article_id=article_id).values("pk")[:1]
 
 
 def _renditions(page):

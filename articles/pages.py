@@ -10,24 +10,25 @@ page, the share preview and the print-import preview (admin_import.py), which sh
 editor the draft as readers will see it.
 """
 
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection
 from django.utils import timezone
 
-from . import metadata
+from .images import LOADED_RENDITIONS
 from .models import (
-    PICTURE_RENDITIONS,
     Article,
     ArticleAuthor,
+    Author,
+    Column,
     Correction,
     Figure,
     Rendition,
     Section,
     byline_groups,
     first_paragraph,
-    with_renditions,
 )
 from .text import reading_minutes
 
@@ -166,48 +167,129 @@ class ArticlePage:
         return published
 
 
+# Article ids are 64-bit integers on SQLite and PostgreSQL: a larger number names no article
+# (and neither database would take it as a parameter).
+ID_RANGE = range(-(2**63), 2**63)
+
+
+def _name(identifier):
+    # Double quotes: an SQL identifier on SQLite and PostgreSQL alike ("position" included).
+    return f'"{identifier}"'
+
+
+def _joined(model, alias):
+    """The columns of a to-one relation brought into a query, named "<alias>__<attname>"."""
+    return ", ".join(
+        f"{alias}.{_name(f.column)} AS {_name(f'{alias}__{f.attname}')}"
+        for f in model._meta.concrete_fields
+    )
+
+
+def _take_joined(row, model, alias):
+    """The related object _joined() brought along (values as the database gave them: the
+    joined models, Column and Author, hold text and numbers only), or None."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    values = [getattr(row, f"{alias}__{name}") for name in names]
+    if values[names.index(model._meta.pk.attname)] is None:
+        return None
+    return model.from_db(row._state.db, names, values)
+
+
+@functools.cache
+def _sql():
+    """The article page's queries, written once from the models' own tables and columns.
+
+    Plain SQL through Model.objects.raw(): Django turns the rows into model instances (with
+    the database's value converters), and nothing is compiled per request; compiling the ORM's
+    querysets cost more CPU than the rest of an uncached page (bench/pages.py). Each is the
+    query its ORM equivalent would run; tests/test_article_page.py compares their answers.
+    """
+    table = {m: _name(m._meta.db_table) for m in (Article, Author, ArticleAuthor, Column)}
+    table |= {m: _name(m._meta.db_table) for m in (Correction, Figure, Rendition, Section)}
+    position = _name("position")
+
+    def by_article(model):
+        return f"SELECT * FROM {table[model]} WHERE article_id = %s ORDER BY {position}, id"
+
+    return {
+        # The article and its column; whether it has corrections, so that few pages ask.
+        "article": (
+            f"SELECT a.*, {_joined(Column, 'col')}, EXISTS (SELECT 1 FROM {table[Correction]} c"
+            f" WHERE c.article_id = a.id) AS has_corrections FROM {table[Article]} a"
+            f" LEFT JOIN {table[Column]} col ON col.id = a.column_id WHERE a.id = %s"
+        ),
+        # Bylines in order, each with its author.
+        "bylines": (
+            f"SELECT b.*, {_joined(Author, 'au')} FROM {table[ArticleAuthor]} b"
+            f" JOIN {table[Author]} au ON au.id = b.author_id"
+            f" WHERE b.article_id = %s ORDER BY b.{position}, b.id"
+        ),
+        "sections": by_article(Section),
+        "figures": by_article(Figure),
+        # Every figure's WebP sizes and JPEG fallback (its <picture>: models.PICTURE_RENDITIONS)
+        # and the lead figure's social card and structured-data crops: metadata.py shares and
+        # describes no other.
+        "renditions": (
+            f"SELECT r.* FROM {table[Rendition]} r WHERE r.figure_id IN"
+            f" (SELECT f.id FROM {table[Figure]} f WHERE f.article_id = %s)"
+            " AND (r.spec LIKE %s OR r.spec LIKE %s OR r.figure_id = %s)"
+            " ORDER BY r.figure_id, r.width, r.id"
+        ),
+        "corrections": (
+            f"SELECT * FROM {table[Correction]} WHERE article_id = %s ORDER BY corrected_at, id"
+        ),
+        # The newest other public articles of the same column: ArticleQuerySet.published().
+        "related": (
+            f"SELECT id, slug, kicker, title, published_at FROM {table[Article]}"
+            " WHERE column_id = %s AND status = %s AND published_at <= %s AND id <> %s"
+            f" ORDER BY published_at DESC, id DESC LIMIT {RELATED_COUNT}"
+        ),
+    }
+
+
 def load_article_page(pk):
     """The article with everything its page shows, or None. Public or not: the caller decides
     who may see it. Six queries at most (the article and its column, bylines with authors,
     sections, figures, their renditions, the related list), a seventh for an article that has
     corrections; fewer without a column or figures."""
-    article = (
-        Article.objects.filter(pk=pk)
-        .select_related("column")
-        # Few articles are ever corrected: asked here, the corrections query is then skipped.
-        .annotate(has_corrections=Exists(Correction.objects.filter(article_id=OuterRef("pk"))))
-        .first()
-    )
-    if article is None:
+    if pk not in ID_RANGE:
         return None
-    figures = Figure.objects.filter(article_id=pk).prefetch_related(
-        # Every figure's WebP sizes and JPEG fallback (its <picture>), and the social card and
-        # the structured-data crops of the lead figure only: metadata.py shares and describes
-        # no other.
-        with_renditions(
-            Rendition.objects.filter(
-                PICTURE_RENDITIONS | Q(figure_id=Subquery(metadata.lead_figure_id(pk)))
-            )
-        )
-    )
+    sql = _sql()
+    found = list(Article.objects.raw(sql["article"], [pk]))
+    if not found:
+        return None
+    article = found[0]
+    article.column = _take_joined(article, Column, "col")
+    bylines = list(ArticleAuthor.objects.raw(sql["bylines"], [pk]))
+    for byline in bylines:
+        byline.author = _take_joined(byline, Author, "au")
+    figures = list(Figure.objects.raw(sql["figures"], [pk]))
+    if figures:
+        lead = next((f.pk for f in figures if f.has_photo), None)
+        loaded = {figure.pk: [] for figure in figures}
+        for rendition in Rendition.objects.raw(
+            sql["renditions"], [pk, "webp-%", "jpeg-%", lead if lead is not None else -1]
+        ):
+            loaded[rendition.figure_id].append(rendition)
+        for figure in figures:
+            # Where a Prefetch to_attr would put them (Figure.loaded_renditions()).
+            setattr(figure, LOADED_RENDITIONS, loaded[figure.pk])
     return ArticlePage(
         article=article,
-        bylines=list(ArticleAuthor.objects.filter(article_id=pk).select_related("author")),
-        sections=list(Section.objects.filter(article_id=pk)),
-        figures=list(figures),
-        corrections=list(Correction.objects.filter(article_id=pk))
+        bylines=bylines,
+        sections=list(Section.objects.raw(sql["sections"], [pk])),
+        figures=figures,
+        corrections=list(Correction.objects.raw(sql["corrections"], [pk]))
         if article.has_corrections
         else [],
         related=related_articles(article),
     )
 
 
-def related_articles(article):
+def related_articles(article, now=None):
+    """The newest other public articles of the article's column (ArticleQuerySet.published)."""
     if article.column_id is None:
         return []
-    return list(
-        Article.objects.published(timezone.now())
-        .filter(column_id=article.column_id)
-        .exclude(pk=article.pk)
-        .only("pk", "slug", "kicker", "title", "published_at")[:RELATED_COUNT]
-    )
+    moment = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    params = [article.column_id, Article.Status.PUBLISHED.value, moment, article.pk]
+    return list(Article.objects.raw(_sql()["related"], params))

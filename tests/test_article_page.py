@@ -1,6 +1,7 @@
 """The article page's data: loaded through ordinary querysets into a page object, in a fixed
 number of queries; and figures laid out among paragraphs by one function (articles/pages.py)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -8,9 +9,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Article, Figure
-from articles.pages import lay_out, load_article_page
+from articles.models import PICTURE_RENDITIONS, Article, Figure
+from articles.pages import RELATED_COUNT, lay_out, load_article_page
 
 from .factories import make_article, make_author, make_column, make_correction, make_figure
 
@@ -44,6 +46,49 @@ def test_the_page_loader_brings_everything_the_page_shows_in_a_fixed_number_of_q
     # renditions, corrections, the related list.
     assert len(queries) == 7
     assert load_article_page(article.pk + 1000) is None
+
+
+def test_the_loaders_sql_answers_what_the_orm_answers(time_machine):
+    column = make_column("城事")
+    article = make_article(column=column, authors=[make_author(), make_author()])
+    section = article.sections.get()
+    make_figure(article, caption="文末")
+    make_figure(article, caption="占位", is_placeholder=True, section=section)
+    make_figure(article, caption="第一段后", section=section, after_paragraph=1)
+    make_correction(article)
+    make_article(published=False, column=column)
+    make_article(column=column, published_at=timezone.now() + timedelta(hours=2))
+    for hours in range(6):
+        make_article(column=column, published_at=timezone.now() - timedelta(hours=hours + 2))
+    make_article("别的文章", sections=[("", "别处。")])
+    page = load_article_page(article.pk)
+
+    def rows(objects):
+        return [
+            {f.attname: getattr(o, f.attname) for f in type(o)._meta.concrete_fields}
+            for o in objects
+        ]
+
+    assert rows([page.article]) == rows([Article.objects.get(pk=article.pk)])
+    assert page.article.column == column
+    assert rows(page.bylines) == rows(article.bylines.all())
+    assert [b.author for b in page.bylines] == [b.author for b in article.bylines.all()]
+    assert rows(page.sections) == rows(article.sections.all())
+    assert rows(page.figures) == rows(article.figures.all())
+    lead = next(f for f in article.figures.all() if f.has_photo)
+    for loaded, figure in zip(page.figures, article.figures.all(), strict=True):
+        expected = figure.renditions.all()
+        if figure != lead:  # the social card and crops only for the lead figure
+            expected = expected.filter(PICTURE_RENDITIONS)
+        assert rows(loaded.loaded_renditions()) == rows(expected.order_by("width", "id"))
+    assert rows(page.corrections) == rows(article.corrections.all())
+    # The related list, at several moments: what published() answers then.
+    for moment in (timezone.now(), timezone.now() + timedelta(hours=3)):
+        time_machine.move_to(moment)
+        expected = Article.objects.published().filter(column=column).exclude(pk=article.pk)
+        assert [a.pk for a in load_article_page(article.pk).related] == [
+            a.pk for a in expected[:RELATED_COUNT]
+        ]
 
 
 def test_an_article_never_corrected_skips_the_corrections_query():
