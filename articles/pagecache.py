@@ -47,6 +47,7 @@ import secrets
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import NamedTuple
@@ -58,7 +59,6 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, InterfaceError, OperationalError, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 
 from . import http
 
@@ -133,21 +133,28 @@ class GenerationInFile:
                 return file.read().decode() or None
         except FileNotFoundError:
             return None
+        except OSError as exc:  # no page is answered or stored without a token: only slower
+            logger.warning("Page cache: cannot read %s", self.path, extra={"error": str(exc)})
+            return None
 
     def _write(self, replace):
         token = new_token()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         part = self.path.with_name(f"{self.path.name}.{os.getpid()}-{token}")
-        part.write_text(token)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            part.write_text(token)
             if replace:
                 os.replace(part, self.path)  # a reader sees the old token or the new one
             else:
                 os.link(part, self.path)  # only if no process made one meanwhile
         except FileExistsError:
             pass
+        except OSError as exc:
+            logger.warning("Page cache: cannot write %s", self.path, extra={"error": str(exc)})
+            return False
         finally:
             part.unlink(missing_ok=True)
+        return True
 
     def lookup(self, key):
         return self._read(), self.store.get(key)
@@ -160,8 +167,7 @@ class GenerationInFile:
         return token
 
     def bump(self):
-        self._write(replace=True)
-        return True
+        return self._write(replace=True)
 
 
 @functools.lru_cache(maxsize=16)
@@ -207,9 +213,10 @@ def bump():
     found = generation()
     if found is None:
         return
-    _bump_pending = not found.bump()
-    if _bump_pending:
+    reached = found.bump()
+    if not reached and not _bump_pending:
         logger.warning("Page cache: the new generation could not be written; retrying")
+    _bump_pending = not reached
 
 
 def page_data_changed(sender, **kwargs):
@@ -449,7 +456,9 @@ def _keep(request, store, token, read_at, page, article, bounded):
     from .models import Article
 
     try:
-        embargo = Article.objects.next_embargo(after=timezone.now())
+        # After the moment the token was read, not now: an embargo that passed while the page
+        # was being rendered makes it out of date at once.
+        embargo = Article.objects.next_embargo(after=datetime.fromtimestamp(read_at, UTC))
     except DatabaseError:
         return  # gone since the page was read: stored next time
     entry = Entry(

@@ -438,6 +438,17 @@ def test_an_edit_that_could_not_reach_redis_reaches_it_once_redis_answers_again(
     assert "新的一段。" in text and "旧的一段。" not in text
 
 
+def test_a_generation_file_that_cannot_be_used_only_costs_speed(client, settings, tmp_path):
+    # With a cache in each process's memory, the generation is a file (articles/pagecache.py).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    (tmp_path / "a-file").write_text("")
+    settings.PAGE_CACHE_GENERATION_FILE = str(tmp_path / "a-file" / "generation")
+    article = make_article("钱塘观潮")
+    for _ in range(2):
+        response, queries = queries_for(client, article.get_absolute_url())
+        assert response.status_code == 200 and queries > 0  # rendered, and nothing stored
+
+
 def generation_now():
     return pagecache.generation().current()
 
