@@ -38,6 +38,7 @@ stale (Age, Warning: 110) unless the article was taken down after it was rendere
 get the 503 page (qiantang_site/errors.py).
 """
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -153,7 +154,8 @@ class GenerationInFile:
             logger.warning("Page cache: cannot write %s", self.path, extra={"error": str(exc)})
             return False
         finally:
-            part.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                part.unlink()
         return True
 
     def lookup(self, key):
