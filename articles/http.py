@@ -7,14 +7,13 @@
 - A page is sent as stored bytes (StoredPage): the plain page and the same page gzipped once,
   with an ETag of its content; a conditional request gets a 304.
 
-Used by the page cache (articles/pagecache.py), which stores and answers pages, and by the
-views that mark their pages public.
+Used by the page cache (articles/pagecache.py), which marks, stores and answers every public
+page.
 """
 
 import gzip
 import hashlib
 import time
-from functools import wraps
 from typing import NamedTuple
 
 from django.conf import settings
@@ -58,16 +57,6 @@ def mark_public(request, response):
             stale_while_revalidate=settings.PUBLIC_PAGE_STALE_SECONDS,
         )
     return response
-
-
-def public_page(view):
-    """Mark a view's pages public (browsers and proxies may keep them a short while)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return mark_public(request, view(request, *args, **kwargs))
-
-    return wrapped
 
 
 def may_share(response):
