@@ -14,8 +14,9 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Prefetch
 from django.db.models.fields.files import FieldFile
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
@@ -33,6 +34,7 @@ from reversion.models import Version
 from . import preview
 from .admin_import import PrintPageImportMixin
 from .checks import placeholder_count, publish_problems, text_warnings
+from .internals import ChecksFieldsTogether, media_lists
 from .models import (
     Article,
     ArticleAuthor,
@@ -42,6 +44,7 @@ from .models import (
     Figure,
     PrintSource,
     Section,
+    with_renditions,
 )
 from .revisions import compare, missing_image_files, restore_changes
 
@@ -113,20 +116,16 @@ class PlainInputsRenderer(DjangoTemplates):
         )
 
 
-class PositionedForm(PlainLabels, forms.ModelForm):
+class PositionedForm(ChecksFieldsTogether, PlainLabels, forms.ModelForm):
     default_renderer = PlainInputsRenderer()
+    # Each row checked alone against the database would see the old position of a row it is
+    # trading places with; PositionedFormSet checks the positions of all rows together.
+    checked_together = ("position",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "position" in self.fields:
             self.fields["position"].validators.append(MaxValueValidator(MAX_POSITION))
-
-    def _get_validation_exclusions(self):
-        # Each row checked alone against the database would see the old position of a row it
-        # is trading places with; PositionedFormSet checks the positions of all rows together.
-        exclusions = super()._get_validation_exclusions()
-        exclusions.add("position")
-        return exclusions
 
 
 def move_positions_aside(rows):
@@ -139,12 +138,32 @@ def move_positions_aside(rows):
     rows.update(position=F("position") + offset)
 
 
+def marked_for_deletion(formset, form):
+    """Whether the editor ticked 删除 on a row: the formset's DELETE field, read as Django's
+    formsets read it, from the row's cleaned data."""
+    if not formset.can_delete:
+        return False
+    if not hasattr(form, "cleaned_data"):
+        form.full_clean()
+    return bool(form.cleaned_data.get(DELETION_FIELD_NAME, False))
+
+
 class PositionedFormSet(CustomInlineFormSetMixin, BaseInlineFormSet):
     """An inline of ordered rows: positions must differ, and swapping two of them saves.
 
     With django-admin-sortable2 the position is a hidden field that dragging renumbers 1..n;
     rows added in the form get the next free positions here, before the checks run.
     """
+
+    # The list of every formset of the same change form, this one included, when the admin
+    # gives one (ArticleAdmin.get_formsets_with_inlines): the checks before publishing span
+    # the sections and the figures.
+    sibling_formsets = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.sibling_formsets is not None:
+            self.sibling_formsets.append(self)
 
     def clean(self):
         super().clean()
@@ -154,7 +173,7 @@ class PositionedFormSet(CustomInlineFormSetMixin, BaseInlineFormSet):
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue
-            if self.can_delete and self._should_delete_form(form):
+            if marked_for_deletion(self, form):
                 continue
             if not hasattr(form, "cleaned_data"):
                 continue
@@ -204,7 +223,7 @@ class PublishCheckedFormSet(PositionedFormSet):
             return
         sections = kept_instances(self)
         figure_formset = next(
-            (fs for fs in getattr(self, "sibling_formsets", []) if fs.model is Figure), None
+            (fs for fs in self.sibling_formsets or [] if fs.model is Figure), None
         )
         figures = None
         if figure_formset is not None:
@@ -227,7 +246,7 @@ def kept_instances(formset):
     for form in formset.forms:
         if not form.instance.pk and not form.has_changed():
             continue
-        if formset.can_delete and formset._should_delete_form(form):
+        if marked_for_deletion(formset, form):
             continue
         if not form.is_valid():
             return None
@@ -447,7 +466,7 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
 
     def get_queryset(self, request):
         # Every row shows its thumbnail: the renditions come in one query, not one per figure.
-        return super().get_queryset(request).prefetch_related("renditions")
+        return super().get_queryset(request).prefetch_related(with_renditions())
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "image":
@@ -736,7 +755,12 @@ class ArticleAdmin(BoundedChoicesMixin, PrintPageImportMixin, SortableAdminBase,
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).prefetch_related("figures__renditions", "bylines__author")
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("figures", queryset=Figure.objects.prefetch_related(with_renditions())),
+                "bylines__author",
+            )
         )
 
     def get_object(self, request, object_id, from_field=None):
@@ -756,10 +780,10 @@ class ArticleAdmin(BoundedChoicesMixin, PrintPageImportMixin, SortableAdminBase,
     def media(self):
         # adminsortable2 swaps Django's actions.js for its own copy named after the Django
         # version, and has none for 6.1; Django's own file is the right one for this list.
-        media = super().media
+        css, js = media_lists(super().media)
         theirs = "adminsortable2/js/actions-{}.{}.js".format(*DJANGO_VERSION)
-        js = ["admin/js/actions.js" if item == theirs else item for item in media._js]
-        return forms.Media(css=media._css, js=js)
+        js = ["admin/js/actions.js" if item == theirs else item for item in js]
+        return forms.Media(css=css, js=js)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -788,12 +812,12 @@ class ArticleAdmin(BoundedChoicesMixin, PrintPageImportMixin, SortableAdminBase,
                     form.base_fields[name].help_text = "只有编辑可以发布或定时发布。"
         return form
 
-    def _create_formsets(self, request, obj, change):
-        # Let the sections inline see the figures inline: the checks before publishing span both.
-        formsets, inline_instances = super()._create_formsets(request, obj, change)
-        for formset in formsets:
-            formset.sibling_formsets = formsets
-        return formsets, inline_instances
+    def get_formsets_with_inlines(self, request, obj=None):
+        # Let the sections inline see the figures inline: the checks before publishing span
+        # both. The formsets made for this request share one list (PositionedFormSet).
+        siblings = []
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield type(formset.__name__, (formset,), {"sibling_formsets": siblings}), inline
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and can_edit_article(request.user, obj)

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 
 from .build import AlreadyImported, import_reading
 from .models import Column
+from .pages import lay_out
 from .printpage import (
     MAX_BYTES,
     MAX_STORIES,
@@ -212,7 +213,15 @@ class PrintPageImportMixin:
             "digest": form.digest if reading else "",
             "corrections": format_corrections(form.overrides) if reading else "",
             "stories": [
-                {"number": n, "page": story, "blocks": preview_blocks(story)}
+                {
+                    "number": n,
+                    "page": story,
+                    # Placed as the public page will place them in the draft.
+                    "blocks": lay_out(
+                        [(section, section["paragraphs"]) for section in story.sections],
+                        [(f["section"], f["after_paragraph"], f) for f in story.figures],
+                    ),
+                }
                 for n, story in enumerate(reading.stories, start=1)
             ]
             if reading
@@ -293,28 +302,3 @@ def preview_lines(reading):
             for line in reading.lines
         ],
     }
-
-
-def preview_blocks(page):
-    """Sections with their paragraphs and figures in print order, for the preview."""
-    blocks = []
-    for index, section in enumerate(page.sections):
-        paragraphs = section["paragraphs"]
-        figures = [f for f in page.figures if f["section"] == index]
-        items = []
-        for number in range(len(paragraphs) + 1):
-            items.extend(
-                {"figure": f["caption"], "credit": f["credit"]}
-                for f in figures
-                if f["after_paragraph"] is not None
-                and min(f["after_paragraph"], len(paragraphs)) == number
-            )
-            if number < len(paragraphs):
-                items.append({"paragraph": paragraphs[number], "number": number + 1})
-        items.extend(
-            {"figure": f["caption"], "credit": f["credit"]}
-            for f in figures
-            if f["after_paragraph"] is None
-        )
-        blocks.append({"heading": section["heading"], "items": items})
-    return blocks

@@ -7,6 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "稿件"
 
     def ready(self):
-        from . import caching, signals  # noqa: F401  (signals connects the rendition and file handlers)
+        from . import pagecache, signals  # noqa: F401  (signals connects the rendition and file handlers)
 
-        caching.connect_signals()
+        pagecache.connect_signals()

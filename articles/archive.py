@@ -49,7 +49,6 @@ EXCLUDED = [
     "auth.permission",
     "sessions",
     "axes",
-    "articles.sitechange",
     # Share-preview links are short-lived and tied to this site: not carried to another.
     "articles.previewlink",
 ]

@@ -47,6 +47,9 @@ STRUCTURED_CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 STRUCTURED_WIDTH = 1200
 MIN_STRUCTURED_PIXELS = 50_000
 CROP_KINDS = {"social", "crop"}
+# Where a figure's renditions loaded with it are kept (models.with_renditions, a Prefetch
+# to_attr; Figure.loaded_renditions() reads them, sync_renditions forgets them).
+LOADED_RENDITIONS = "renditions_loaded"
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
 
@@ -481,9 +484,9 @@ def sync_renditions(figure, *, force=False):
     for name in replaced_originals:
         if not Figure.objects.filter(image=name).exists():
             delete_file_on_commit(figure.image.storage, name)
-    if hasattr(figure, "_prefetched_objects_cache"):
-        figure._prefetched_objects_cache.pop("renditions", None)
-    figure.__dict__.pop("renditions_loaded", None)  # Figure.loaded_renditions()
+    # The renditions loaded with the figure (Prefetch to_attr, Figure.loaded_renditions())
+    # are the old ones: forgotten, so the figure reads the new ones.
+    figure.__dict__.pop(LOADED_RENDITIONS, None)
     return len(made)
 
 

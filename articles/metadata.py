@@ -1,38 +1,25 @@
 """What an article tells search engines and share previews: JSON-LD, Open Graph, dates.
 
-Built from the article as the detail view loads it (column, bylines, sections, figures with
-renditions and corrections prefetched), so it costs no query of its own.
+Built from the article page as pages.load_article_page() loads it (column, bylines, sections,
+figures with renditions, corrections), so it costs no query of its own.
 """
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from .images import MIN_STRUCTURED_PIXELS, STRUCTURED_CROPS
 from .links import link
-from .models import REAL_PHOTO, Figure
 
-# Google asks for 16:9, 4:3 and 1:1 images of a news article, each at least 50,000 pixels.
-STRUCTURED_RATIOS = [(16, 9), (4, 3), (1, 1)]
-MIN_STRUCTURED_PIXELS = 50_000
+# Google asks for 16:9, 4:3 and 1:1 images of a news article, each at least 50,000 pixels:
+# the photo pipeline makes those crops (images.py), and these are the shapes looked for.
+STRUCTURED_RATIOS = list(STRUCTURED_CROPS.values())
 RATIO_TOLERANCE = 0.02
 
 
 def iso(moment):
     """ISO 8601 in the newsroom's time zone: 2026-11-27T08:00:00+08:00."""
     return timezone.localtime(moment).isoformat(timespec="seconds")
-
-
-def last_correction(article):
-    corrections = list(article.corrections.all())
-    return max(corrections, key=lambda c: c.corrected_at) if corrections else None
-
-
-def date_modified(article):
-    """The publication time, or the latest correction's time when there is one."""
-    correction = last_correction(article)
-    if correction and article.published_at and correction.corrected_at > article.published_at:
-        return correction.corrected_at
-    return article.published_at
 
 
 def print_edition(article):
@@ -45,30 +32,20 @@ def print_edition(article):
     return "".join(parts)
 
 
-def lead_figure(article):
-    """The figure that shares and describes the article: its first one with a picture."""
-    return next((f for f in article.figures.all() if f.has_photo), None)
-
-
-def lead_figure_id(article_id):
-    """lead_figure() as SQL, for queries that load only what it needs (views.RENDITIONS)."""
-    return Figure.objects.filter(REAL_PHOTO, article_id=article_id).values("pk")[:1]
-
-
-def _renditions(article):
-    figure = lead_figure(article)
+def _renditions(page):
+    figure = page.lead_figure
     if figure is None:
-        return None, []
-    return figure, [r for r in figure.loaded_renditions() if r.width and r.height]
+        return []
+    return [r for r in figure.loaded_renditions() if r.width and r.height]
 
 
 def _close(rendition, ratio):
     return abs(rendition.width / rendition.height - ratio) <= ratio * RATIO_TOLERANCE
 
 
-def structured_images(article):
+def structured_images(page):
     """The lead figure's renditions in 16:9, 4:3 and 1:1, largest of each, where they exist."""
-    _, renditions = _renditions(article)
+    renditions = _renditions(page)
     chosen = []
     for w, h in STRUCTURED_RATIOS:
         fitting = [
@@ -81,17 +58,18 @@ def structured_images(article):
     return chosen
 
 
-def share_image(article):
+def share_image(page):
     """The figure and rendition for Open Graph and Twitter: the social crop, else the JPEG."""
-    figure = lead_figure(article)
+    figure = page.lead_figure
     if figure is None:
         return None, None
     rendition = figure.social_rendition or figure.fallback_rendition
     return (figure, rendition) if rendition else (None, None)
 
 
-def news_article(article, request):
+def news_article(page, request):
     """The schema.org NewsArticle for an article page, as a dict ready for JSON."""
+    article = page.article
     absolute = request.build_absolute_uri
     url = absolute(article.get_absolute_url())
     data = {
@@ -105,16 +83,16 @@ def news_article(article, request):
     }
     if article.subtitle:
         data["alternativeHeadline"] = article.subtitle
-    description = article.description()
+    description = page.description
     if description:
         data["description"] = description
-    images = structured_images(article)
+    images = structured_images(page)
     if images:
         data["image"] = [absolute(r.file.url) for r in images]
     if article.published_at:
         data["datePublished"] = iso(article.published_at)
-        data["dateModified"] = iso(date_modified(article))
-    authors = article.ordered_authors
+        data["dateModified"] = iso(page.date_modified)
+    authors = page.authors
     if authors:
         data["author"] = [
             {"@type": "Person", "name": a.name, "url": absolute(a.get_absolute_url())}
@@ -132,10 +110,9 @@ def news_article(article, request):
         data["printEdition"] = edition
     if article.print_page:
         data["printPage"] = article.print_page
-    corrections = list(article.corrections.all())
-    if corrections:
+    if page.corrections:
         data["correction"] = [
             {"@type": "CorrectionComment", "text": c.note, "datePublished": iso(c.corrected_at)}
-            for c in corrections
+            for c in page.corrections
         ]
     return data

@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .checks import publish_problems
-from .images import EXTENSIONS, PhotoFormField, judged_photo, validate_photo
+from .images import (
+    EXTENSIONS,
+    LOADED_RENDITIONS,
+    PhotoFormField,
+    judged_photo,
+    validate_photo,
+)
 from .links import link
 from .text import ascii_slug
 
@@ -85,6 +91,16 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=timezone.now() if now is None else now,
         )
 
+    def next_embargo(self, after):
+        """The next moment an article goes live by itself (published, its time still to come
+        after `after`), or None: until then the public pages stay as they are."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=after)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def for_listing(self):
         """What a list item shows: column, authors in order, the lead figure for the thumbnail.
 
@@ -94,13 +110,7 @@ class ArticleQuerySet(models.QuerySet):
         lead = (
             Figure.objects.filter(REAL_PHOTO)
             .order_by("position", "id")[:1]
-            .prefetch_related(
-                models.Prefetch(
-                    "renditions",
-                    queryset=Rendition.objects.filter(PICTURE_RENDITIONS),
-                    to_attr="renditions_loaded",
-                )
-            )
+            .prefetch_related(with_renditions(Rendition.objects.filter(PICTURE_RENDITIONS)))
         )
         return self.select_related("column").prefetch_related(
             models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
@@ -209,9 +219,8 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         permissions = [("publish_article", "可以发布、定时发布和撤下文章")]
         indexes = [
-            # Every public list, and the "latest went live" part of each article's cache key,
-            # asks for published articles newest first: one index walk instead of a sort of
-            # the whole archive.
+            # Every public list asks for published articles newest first, and the page cache
+            # for the next embargo: one index walk instead of a sort of the whole archive.
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_newest"),
             # The same within a column: its page, and the "more from this column" list under
             # every article.
@@ -271,15 +280,7 @@ class Article(models.Model):
 
     @property
     def byline_groups(self):
-        """The byline as print sets it: [(role, [authors])], a role written once before the
-        names that share it ("记者 王强 李明 通讯员 陈晓琳")."""
-        groups = []
-        for byline in self.bylines.all():
-            if groups and groups[-1][0] == byline.role:
-                groups[-1][1].append(byline.author)
-            else:
-                groups.append((byline.role, [byline.author]))
-        return groups
+        return byline_groups(self.bylines.all())
 
     @property
     def lead_figure(self):
@@ -289,14 +290,30 @@ class Article(models.Model):
         return figures[0] if figures else None
 
     def first_paragraph(self):
-        for section in self.sections.all():
-            paragraphs = section.paragraphs
-            if paragraphs:
-                return paragraphs[0]
-        return ""
+        return first_paragraph(self.sections.all())
 
     def description(self):
         return self.summary or self.first_paragraph()
+
+
+def byline_groups(bylines):
+    """The byline as print sets it: [(role, [authors])], a role written once before the
+    names that share it ("记者 王强 李明 通讯员 陈晓琳")."""
+    groups = []
+    for byline in bylines:
+        if groups and groups[-1][0] == byline.role:
+            groups[-1][1].append(byline.author)
+        else:
+            groups.append((byline.role, [byline.author]))
+    return groups
+
+
+def first_paragraph(sections):
+    for section in sections:
+        paragraphs = section.paragraphs
+        if paragraphs:
+            return paragraphs[0]
+    return ""
 
 
 class ArticleAuthor(models.Model):
@@ -483,13 +500,13 @@ class Figure(models.Model):
         return bool(self.image) and not self.is_placeholder
 
     def loaded_renditions(self):
-        """The renditions loaded with the figure, else from the database.
+        """The renditions loaded with the figure (with_renditions()), else from the database.
 
-        Pages load them with the figure: a Prefetch to_attr="renditions_loaded" for lists
-        (ArticleQuerySet.for_listing), the article page's loader (views.load_article_page).
-        images.sync_renditions forgets them when it makes new ones.
+        Pages load them with the figure (lists: ArticleQuerySet.for_listing; the article
+        page: pages.load_article_page; the admin's thumbnails). images.sync_renditions forgets
+        them when it makes new ones.
         """
-        loaded = self.__dict__.get("renditions_loaded")
+        loaded = self.__dict__.get(LOADED_RENDITIONS)
         return self.renditions.all() if loaded is None else loaded
 
     def _renditions(self, kind):
@@ -537,6 +554,16 @@ class Figure(models.Model):
 # The renditions a <picture> is made of: the WebP sizes and the JPEG fallback (not the social
 # card or the structured-data crops, which only the article page's head uses).
 PICTURE_RENDITIONS = Q(spec__startswith="webp-") | Q(spec__startswith="jpeg-")
+
+
+def with_renditions(queryset=None):
+    """Load each figure's renditions with it (those of `queryset`, else all), for
+    Figure.loaded_renditions(): prefetch_related(with_renditions(...))."""
+    return models.Prefetch(
+        "renditions",
+        queryset=Rendition.objects.all() if queryset is None else queryset,
+        to_attr=LOADED_RENDITIONS,
+    )
 
 
 class Rendition(models.Model):
@@ -640,25 +667,6 @@ class PreviewLink(models.Model):
 
     def __str__(self):
         return f"《{self.article}》的预览链接（{self.created_at:%Y-%m-%d %H:%M}）"
-
-
-class SiteChange(models.Model):
-    """One row: when the site's content last changed (any article, section, author, column...).
-
-    Written just after the transaction that makes a change commits (articles/caching.py), so
-    that no save waits for another's lock on this row; every app server
-    reads the same value from the database: it is part of each cached page's key and ETag.
-    """
-
-    changed_at = models.DateTimeField("最近修改时间")
-
-    class Meta:
-        verbose_name = "内容修改时间"
-        verbose_name_plural = "内容修改时间"
-        default_permissions = ()
-
-    def __str__(self):
-        return str(self.changed_at)
 
 
 def unique_slug(model, name, pk=None, max_length=80):

@@ -41,6 +41,12 @@ class Query:
         return bool(self.terms)
 
 
+def is_canonical(text):
+    """Whether a query is written as the search page writes it back (its normalised form):
+    the page cache keeps one results page per normalised query, not one per spelling."""
+    return bool(text) and Query(text).text == text
+
+
 def search_articles(terms):
     """Published articles containing every term somewhere readers can see it, newest first."""
     queryset = Article.objects.published()

@@ -28,16 +28,17 @@ DATETIME_FORMAT = "Y年n月j日 H:i"
 
 # The same escapes as Django's json_script: inside <script>, "</script>" or "<!--" in an
 # editor's text must not end the element. json_script itself only writes application/json.
-_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# (Three str.replace calls: str.translate with a table took a tenth of a millisecond a page.)
+_SCRIPT_ESCAPES = [(">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026")]
 
 
 def ld_json(data):
     """A dict as a <script type="application/ld+json"> element, safe to embed."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    for character, escaped in _SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
     # Escaped above for the inside of a <script> element.
-    return mark_safe(
-        f'<script type="application/ld+json">{text.translate(_SCRIPT_ESCAPES)}</script>'
-    )
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
 def elided_pages(page):

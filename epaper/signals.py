@@ -3,16 +3,16 @@
 A page's original, its rendered picture and its renditions are deleted once the transaction
 that deletes their rows commits (never before: a rolled-back delete must not lose files).
 
-Cached article pages show the 见报 line, which comes from this app's rows: a change here is
-recorded as a site change, exactly as an article's is (articles.caching.record_site_change),
-so the article page's key and ETag change with it. If the page cache's API moves, this is the
-one place to follow it.
+Cached pages show this app's rows (the edition's pages, and the 见报 line on article pages): a
+change here starts a new page-cache generation once it commits, exactly as an article's does
+(articles.pagecache.page_data_changed). If the page cache's API moves, this is the one place to
+follow it.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles.caching import record_site_change
+from articles.pagecache import page_data_changed
 
 from .models import Edition, Page, PageRendition, Publication, Region
 from .pagefiles import delete_on_commit
@@ -39,5 +39,5 @@ def delete_rendition_file(sender, instance, **kwargs):
 
 for _model in (Publication, Edition, Page, Region):
     _uid = f"epaper-site-change-{_model._meta.model_name}"
-    post_save.connect(record_site_change, sender=_model, dispatch_uid=_uid + "-save")
-    post_delete.connect(record_site_change, sender=_model, dispatch_uid=_uid + "-delete")
+    post_save.connect(page_data_changed, sender=_model, dispatch_uid=_uid + "-save")
+    post_delete.connect(page_data_changed, sender=_model, dispatch_uid=_uid + "-delete")

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
-from articles.caching import public_page
 from articles.methods import read_only
+from articles.pagecache import cached_page
 
 from . import views
 
@@ -22,9 +22,9 @@ register_converter(IsoDate, "isodate")
 
 app_name = "epaper"
 
-# Readers' pages: GET and HEAD only, public for a minute like the site's lists (see views).
+# Readers' pages: GET and HEAD only, served from the site's page cache like every public page.
 urlpatterns = [
-    path("", read_only(public_page(views.latest)), name="latest"),
-    path("<isodate:date>/", read_only(public_page(views.edition)), name="edition"),
-    path("<isodate:date>/<str:code>/", read_only(public_page(views.page)), name="page"),
+    path("", read_only(cached_page(views.latest)), name="latest"),
+    path("<isodate:date>/", read_only(cached_page(views.edition)), name="edition"),
+    path("<isodate:date>/<str:code>/", read_only(cached_page(views.page)), name="page"),
 ]

@@ -1,8 +1,7 @@
 """Readers' pages of the digital edition: the latest edition, an edition, a page.
 
-Plain views, each a handful of fixed queries whatever the edition holds. They are public for a
-minute to browsers and proxies with an ETag and 304s (articles.caching.public_page and
-Django's ConditionalGetMiddleware), as the site's list pages are; page pictures are renditions
+Plain views, each a handful of fixed queries whatever the edition holds, served through the
+site's page cache (articles.pagecache.cached_page) like every public page; page pictures are renditions
 with content-hashed names, cached for good by the CDN or nginx. A story is shown by title and
 link only when its article is public (Article.objects.published(), the one definition, asked in
 SQL; the title of any other never leaves the database): any other gets a shape with no name,

@@ -10,7 +10,7 @@ host raises again.
 
 The database unreachable: a 503 page saying so (and Retry-After), not the 500 "server error"
 page, for any view that needed it. Stored article pages are still answered meanwhile
-(articles/caching.py).
+(articles/pagecache.py).
 """
 
 import logging

@@ -99,14 +99,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages go out compressed (an article shrinks to about a third) with no proxy in front, as
     # under `make serve-prod`; static files are compressed ahead of time by WhiteNoise instead,
-    # and cached article pages keep a gzipped copy (articles/caching.py) that this leaves alone.
+    # and public pages are sent as the page cache keeps them, gzipped once (articles/http.py),
+    # which this leaves alone.
     # Before ConditionalGet, so ETags are computed on the uncompressed body.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # A stored public article page is answered here, with every header above and none of
-    # the session and login machinery below (articles/caching.py).
-    "articles.caching.ArticlePageCacheMiddleware",
+    # A stored public page is answered here, with every header above and none of the
+    # session and login machinery below (articles/pagecache.py).
+    "articles.pagecache.PageCacheMiddleware",
     # A view that cannot reach the database answers 503 in Chinese, not 500 (errors.py).
     "qiantang_site.errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,7 +170,7 @@ if os.environ.get("DATABASE_URL", "").strip():
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # A server that cannot be reached (not one that is stopped: that refuses at once) would
         # hold each request until the system gives up connecting, minutes, past gunicorn's
-        # timeout; stored article pages could not be answered meanwhile (articles/caching.py).
+        # timeout; stored article pages could not be answered meanwhile (articles/pagecache.py).
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 3)
         )
@@ -317,8 +318,12 @@ def cache_from_url(url):
 
 CACHES = {"default": {**cache_from_url(CACHE_URL), "KEY_PREFIX": "qiantang"}}
 
-# Set to the deployed commit: a deploy then starts fresh page-cache keys and ETags.
+# Set to the deployed commit: a deploy then starts fresh page-cache keys.
 RELEASE = os.environ.get("DJANGO_RELEASE", "")
+# With a cache in each process's memory (locmem://), the page cache's generation lives in this
+# file, shared by every process of the machine; empty: one in the system's temporary folder
+# per project and database (articles/pagecache.py). Redis keeps it itself.
+PAGE_CACHE_GENERATION_FILE = os.environ.get("DJANGO_PAGE_CACHE_GENERATION_FILE", "")
 # How long shared caches and browsers may keep a public page, and serve it stale meanwhile.
 PUBLIC_PAGE_MAX_AGE = env_int("DJANGO_PUBLIC_MAX_AGE", 60)
 PUBLIC_PAGE_STALE_SECONDS = env_int("DJANGO_PUBLIC_STALE_SECONDS", 300)

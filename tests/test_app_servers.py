@@ -307,6 +307,29 @@ def test_an_edit_shows_at_once_on_every_app_server(site, tmp_path):
         redis.stop()
 
 
+def test_an_edit_made_by_another_process_shows_at_once_with_each_processs_own_cache(site, server):
+    # The default cache, locmem, is each process's own memory: the page generation is then a
+    # file every process of the machine reads (articles/pagecache.py).
+    env, _ = site
+    path = first_article_path(server)
+    first, _ = request(server, path)
+    assert request(server, path)[0].headers["ETag"] == first.headers["ETag"]
+    edit = (
+        "from articles.models import Article;"
+        "a = Article.objects.get(external_id='seed:qiantang-print-page');"
+        "print(a.print_editors);"
+        "a.print_editors = {!r};"
+        "a.save()"
+    )
+    before = shell(env, edit.format("另一个进程"))
+    try:
+        response, body = request(server, path, headers={"If-None-Match": first.headers["ETag"]})
+        assert response.status == 200
+        assert "责任编辑：另一个进程" in body.decode()
+    finally:
+        shell(env, edit.format(before))
+
+
 @pytest.mark.redis
 def test_pages_are_still_served_when_redis_goes_away_and_health_says_so(site, tmp_path):
     env, _ = site
@@ -384,8 +407,16 @@ def test_stored_article_pages_are_served_stale_while_the_database_is_down(tmp_pa
             assert fresh_gzip.headers["Content-Encoding"] == "gzip"
             assert request(port, read)[0].status == 200
             shell(env, WITHDRAW.format(title="读过又撤下的文章"))  # an editor takes it down
+            # Stored after the last change: answered as usual while the database is down (a
+            # hit asks the database nothing, not even whether the connection is alive).
+            feed, feed_body = request(port, "/feeds/rss/")
+            assert feed.status == 200
             stopped = time.monotonic()
             postgres.stop()
+
+            current, current_body = request(port, "/feeds/rss/")
+            assert current.status == 200 and current_body == feed_body
+            assert current.headers["Warning"] is None and current.headers["Age"] is None
 
             stale, stale_body = request(port, path)
             assert stale.status == 200
