@@ -140,7 +140,9 @@ def test_with_no_edition_the_digital_edition_says_so(client):
     assert "还没有可以阅读的数字报" in response.content.decode()
 
 
-def test_edition_pages_are_public_for_a_minute_revalidate_and_answer_only_get(client):
+def test_edition_pages_are_public_for_a_minute_revalidate_and_answer_only_get(
+    client, django_capture_on_commit_callbacks
+):
     edition = build_edition()
     page = edition.pages.first()
     for url in (reverse("epaper:latest"), edition.get_absolute_url(), page.get_absolute_url()):
@@ -149,7 +151,9 @@ def test_edition_pages_are_public_for_a_minute_revalidate_and_answer_only_get(cl
         again = client.get(url, headers={"if-none-match": response["ETag"]})
         assert again.status_code == 304
         assert client.post(url).status_code == 405
-    place(page, make_article("新上版的稿件"))
+    # The edit commits (the page cache starts a new generation on commit).
+    with django_capture_on_commit_callbacks(execute=True):
+        place(page, make_article("新上版的稿件"))
     changed = client.get(page.get_absolute_url(), headers={"if-none-match": response["ETag"]})
     assert changed.status_code == 200
 
