@@ -10,12 +10,13 @@ PIP     := $(PY) -m pip --disable-pip-version-check -q
 # Local commands run with debug on (a local secret key, static files served by runserver).
 DEV     := DJANGO_DEBUG=1
 
-.PHONY: help serve serve-prod test test-sqlite test-postgres lint seed superuser bench clean
+.PHONY: help serve serve-prod test test-fast test-sqlite test-postgres lint seed superuser bench clean
 
 help:
 	@echo "make serve      set up .venv, migrate, load the first article, serve http://$(HOST):$(PORT)/"
 	@echo "make serve-prod the production set-up on this machine: gunicorn, debug off, http://$(HOST):$(PORT)/"
 	@echo "make test       install what the tests need and run the whole suite (SQLite, then PostgreSQL)"
+	@echo "make test-fast  everything but the browser and app-server tests, on SQLite (under a minute)"
 	@echo "make test-sqlite    the suite once, on SQLite (with a throw-away Redis for the cache tests)"
 	@echo "make test-postgres  the suite once, on a throw-away PostgreSQL with Redis as the cache"
 	@echo "make lint       ruff, Django's checks, makemigrations --check"
@@ -79,6 +80,13 @@ lint: $(VENV)/.stamp-test
 PYTEST_ARGS ?=
 GUARD_CLOCK ?= 2031-12-31T23:59:58+08:00
 test: test-sqlite test-postgres
+
+# For the edit-and-test loop, not for CI: the browser tests (tests/browser/, marked `browser`)
+# and the tests that start gunicorn (tests/test_app_servers.py, marked `app_server`) are left
+# out, and it runs once, on SQLite. `make test` is the whole suite and what CI runs.
+FAST    := -m "not browser and not app_server"
+test-fast: $(VENV)/.stamp-test
+	QIANTANG_TEST_DATABASE=sqlite .ci/with-redis $(VENV)/bin/pytest $(FAST) $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.stamp-test
 	.ci/install-browser

@@ -1,6 +1,7 @@
 import datetime as dt
 import importlib
 import os
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -28,6 +29,18 @@ def moved_clock_instant():
             "QIANTANG_TEST_CLOCK needs an offset, e.g. 2031-12-31T23:59:58+08:00"
         )
     return instant
+
+
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    # Every test under tests/browser/ is a browser test, marked or not, so that
+    # `-m "not browser"` (make test-fast) never starts Chromium. tryfirst: before -m selects.
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def pytest_report_header(config):

@@ -24,6 +24,9 @@ from .servers import (
     wait_until,
 )
 
+# Not in `make test-fast`: each test here starts gunicorn (and some a Redis or a PostgreSQL).
+pytestmark = pytest.mark.app_server
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
