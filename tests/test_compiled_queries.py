@@ -9,7 +9,6 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -116,8 +115,9 @@ def test_an_article_without_column_or_authors_loads_too():
     assert loaded.ordered_authors == []
 
 
-def test_seed_pictures_know_their_size_so_pages_never_open_an_original(client, media_root):
-    call_command("load_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_seed_pictures_know_their_size_so_pages_never_open_an_original(
+    client, media_root, first_article
+):
     figures = Figure.objects.all()
     assert [(f.width, f.height) for f in figures] == [(1600, 1067)] * 6
     figures.update(is_placeholder=False)  # shown as photos, as once the real ones are in

@@ -1,21 +1,10 @@
 """The article page is small, and goes out compressed to browsers that ask for it."""
 
 import gzip
-import io
 
-import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-
-from articles.models import Article
-
-
-@pytest.fixture
-def first_article(db):
-    call_command("load_seed", stdout=io.StringIO())
-    return Article.objects.get()
 
 
 def test_first_article_html_is_under_60_kb(client, first_article):

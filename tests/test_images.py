@@ -415,8 +415,7 @@ def test_regenerate_renditions_remakes_every_file_with_progress_and_no_orphans(
     assert first.renditions.count() == 9
 
 
-def test_the_seed_article_gets_renditions_for_every_figure():
-    call_command("load_seed", stdout=io.StringIO())
+def test_the_seed_article_gets_renditions_for_every_figure(first_article):
     figures = Figure.objects.all()
     assert figures.count() == 6
     for figure in figures:
