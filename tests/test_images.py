@@ -371,10 +371,11 @@ def test_deleting_a_figure_or_its_article_leaves_no_files(
         article = make_article()
         make_figure(article)
         make_figure(article)
-    assert len(media_files(media_root)) == 3 * 10 - 2  # the factory's 1200-wide JPEGs get 9
+    # The original and its nine renditions, then the factory's small photos with six each.
+    assert len(media_files(media_root)) == 10 + 2 * 7
     with django_capture_on_commit_callbacks(execute=True):
         one.delete()
-    assert len(media_files(media_root)) == 2 * 9
+    assert len(media_files(media_root)) == 2 * 7
     with django_capture_on_commit_callbacks(execute=True):
         article.delete()
     assert media_files(media_root) == []
