@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 # QIANTANG_TEST_CLOCK (an ISO 8601 instant with its offset) starts every test at that instant,
 # with the clock running on from there. No test may depend on the day the suite runs: the
@@ -114,6 +115,15 @@ def desk_groups(transactional_db):
     migration = importlib.import_module(f"articles.migrations.{name}")
     state = MigrationLoader(connection).project_state(("articles", name))
     migration.make_groups(state.apps, None)
+
+
+def queries_for(client, url, **extra):
+    """GET `url` with the test client: the response (asserted 200) and how many database
+    queries answering it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200, url
+    return response, len(queries)
 
 
 # --- The first article -------------------------------------------------------------------------

@@ -204,29 +204,3 @@ def test_feed_items_carry_the_lead_photo_as_an_absolute_jpeg_enclosure(client):
     _, atom = get_xml(client, "articles:feed-atom")
     links = atom.findall(f"{ATOM}entry/{ATOM}link[@rel='enclosure']")
     assert [link.get("href") for link in links] == ["http://testserver" + rendition.file.url]
-
-
-@pytest.mark.parametrize(
-    "name", ["articles:feed-rss", "articles:feed-atom", "articles:sitemap", "articles:sitemap-news"]
-)
-def test_feed_and_sitemap_queries_do_not_grow_with_the_archive(client, name):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from .factories import make_figure
-
-    def add(n):
-        column, author = make_column(), make_author()
-        for _ in range(n):
-            article = make_article(column=column, authors=[author, make_author()])
-            make_figure(article, image=False)
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse(name)).status_code == 200
-        return len(queries)
-
-    add(2)
-    small = count()
-    add(10)
-    assert count() == small
