@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from articles.views import PAGE_SIZE
 
-from .factories import make_article, make_author, make_column, make_figure, make_staff
+from .factories import (
+    make_article,
+    make_author,
+    make_column,
+    make_editor,
+    make_figure,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +79,25 @@ def test_embargo_lifts_at_its_time_without_any_job(client):
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
-def test_staff_with_change_permission_preview_a_draft_uncached(client):
+@pytest.mark.parametrize("staff", [make_staff, make_editor], ids=["change-permission", "编辑"])
+def test_staff_who_may_edit_preview_a_draft_never_cached_or_public(client, staff):
     draft = make_article("草稿", published=False)
-    client.force_login(make_staff())
+    client.force_login(staff())
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
-    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert "预览" in soup(response).select_one(".preview-banner").get_text()
+    # Django's never_cache, all of it: private keeps proxies and CDNs out, no-store keeps the
+    # text of an unpublished piece off the disk of a shared newsroom computer, and the rest
+    # stops any cache answering with it later.
+    assert sorted(response["Cache-Control"].split(", ")) == [
+        "max-age=0",
+        "must-revalidate",
+        "no-cache",
+        "no-store",
+        "private",
+    ]
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
 
 
 def test_staff_without_change_permission_do_not_see_drafts(client):
