@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.db.models.signals import post_migrate
 from django.test.utils import CaptureQueriesContext
 
 # QIANTANG_TEST_CLOCK (an ISO 8601 instant with its offset) starts every test at that instant,
@@ -100,21 +101,28 @@ def editor(client):
     return user
 
 
-@pytest.fixture
-def desk_groups(transactional_db):
-    """The 记者 and 编辑 groups, made by their own data migration.
+def _restore_desk_groups_after_a_flush(sender, app_config, using, apps=None, **kwargs):
+    """Give back the 记者 and 编辑 groups, made by a data migration, after a flush.
 
-    Transactional tests (live servers, threads) end by emptying every table, so the groups
-    that `migrate` made are gone for the tests after the first. Running the migration's
-    function again (it uses get_or_create) brings them back exactly as migrated.
+    Transactional tests (live servers, threads) end by emptying every table: the flush sends
+    post_migrate, which makes content types and permissions again, but not what data
+    migrations made. Running the migration's own function (get_or_create) brings the groups
+    back exactly as migrated, for whatever test runs next, transactional or not. `migrate`
+    sends post_migrate with the migration state's apps, a flush without: the groups made by
+    `migrate` itself are left to the migration, which test_workflow_roles checks.
     """
-    from django.db import connection
+    if apps is not None or app_config.label != "articles":
+        return
+    from django.db import connections
     from django.db.migrations.loader import MigrationLoader
 
     name = "0003_editorial_groups"
     migration = importlib.import_module(f"articles.migrations.{name}")
-    state = MigrationLoader(connection).project_state(("articles", name))
+    state = MigrationLoader(connections[using]).project_state(("articles", name))
     migration.make_groups(state.apps, None)
+
+
+post_migrate.connect(_restore_desk_groups_after_a_flush, dispatch_uid="tests-desk-groups")
 
 
 def queries_for(client, url, **extra):
