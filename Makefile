@@ -10,14 +10,15 @@ PIP     := $(PY) -m pip --disable-pip-version-check -q
 # Local commands run with debug on (a local secret key, static files served by runserver).
 DEV     := DJANGO_DEBUG=1
 
-.PHONY: help serve serve-prod test test-sqlite test-postgres lint seed superuser bench clean
+.PHONY: help serve serve-prod test test-fast test-sqlite test-postgres lint seed superuser bench clean
 
 help:
 	@echo "make serve      set up .venv, migrate, load the first article, serve http://$(HOST):$(PORT)/"
 	@echo "make serve-prod the production set-up on this machine: gunicorn, debug off, http://$(HOST):$(PORT)/"
 	@echo "make test       install what the tests need and run the whole suite (SQLite, then PostgreSQL)"
+	@echo "make test-fast  everything but the browser and app-server tests, on SQLite (under a minute)"
 	@echo "make test-sqlite    the suite once, on SQLite (with a throw-away Redis for the cache tests)"
-	@echo "make test-postgres  the suite once, on a throw-away PostgreSQL with Redis as the cache"
+	@echo "make test-postgres  the suite but the browser and app-server tests, on a throw-away PostgreSQL"
 	@echo "make lint       ruff, Django's checks, makemigrations --check"
 	@echo "make superuser  create a staff account (asks for a password)"
 	@echo "make bench      speed measurements (bench/*.py), as ratios against a baseline"
@@ -76,18 +77,37 @@ lint: $(VENV)/.stamp-test
 # The SQLite pass runs on today's clock; the PostgreSQL pass starts every test at a fixed
 # instant years ahead, two seconds before midnight in Shanghai (QIANTANG_TEST_CLOCK, see
 # tests/conftest.py), so a test that depends on the day or the hour fails in one of them.
+# A pass runs everything but the browser tests in one process per core (pytest-xdist), then
+# the browser tests alone (.ci/pytest-pass); TEST_JOBS=0 runs the first part in one process.
+# The PostgreSQL pass leaves out two kinds of tests, to keep CI well under its 10 minutes:
+# the browser tests, which drive the admin's and the readers' pages in Chromium, where nothing
+# depends on the database engine; and tests/test_app_servers.py (app_server), whose gunicorn
+# servers never use the pass's database (tests/prod.py gives them SQLite, and PostgreSQL and
+# Redis servers of their own), so a second run repeats the first exactly. Every other test
+# runs in both passes: concurrency, query counts, search, caching, the admin's saves, reorders
+# and restores through the test client.
 PYTEST_ARGS ?=
 GUARD_CLOCK ?= 2031-12-31T23:59:58+08:00
+TEST_JOBS   ?= auto
+PASS        := env PYTEST=$(VENV)/bin/pytest TEST_JOBS=$(TEST_JOBS) .ci/pytest-pass
 test: test-sqlite test-postgres
+
+# For the edit-and-test loop, not for CI: the browser tests (tests/browser/, marked `browser`)
+# and the tests that start gunicorn (tests/test_app_servers.py, marked `app_server`) are left
+# out, and it runs once, on SQLite, one process per core. `make test` is the whole suite and
+# what CI runs.
+FAST    := -m "not browser and not app_server" -n $(TEST_JOBS) --maxprocesses=8 --dist worksteal
+test-fast: $(VENV)/.stamp-test
+	QIANTANG_TEST_DATABASE=sqlite .ci/with-redis $(VENV)/bin/pytest $(FAST) $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.stamp-test
 	.ci/install-browser
-	QIANTANG_TEST_DATABASE=sqlite .ci/with-redis $(VENV)/bin/pytest $(PYTEST_ARGS)
+	QIANTANG_TEST_DATABASE=sqlite .ci/with-redis $(PASS) $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.stamp-test
-	.ci/install-browser
 	QIANTANG_TEST_DATABASE=postgresql QIANTANG_TEST_CLOCK=$(GUARD_CLOCK) \
-	  .ci/with-redis --cache .ci/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
+	  .ci/with-redis --cache .ci/with-postgres $(PASS) --without browser --without app_server \
+	  $(PYTEST_ARGS)
 
 # Load tests need wrk and nginx (Debian) and Chromium for the page weight; all on 127.0.0.1.
 # bench/pages.py runs on SQLite with the other scripts, then again on a throw-away PostgreSQL.

@@ -27,3 +27,17 @@ AXES_ENABLED = False
 LOGGING["handlers"]["console"]["formatter"] = "text"  # noqa: F405
 # Password hashing is slow on purpose; tests log in often and guess no passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Under pytest-xdist (-n 2), each worker process keeps its cache in a Redis database of its own
+# (gw0 in 1, gw1 in 2, ...): every test empties the cache, which must not empty another's.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+    _url = urlsplit(CACHES["default"]["LOCATION"])  # noqa: F405
+    _db = str(int(_WORKER[2:]) + 1)
+    if _url.scheme == "unix":  # unix:///path/redis.sock?db=0 (urlunsplit would drop the //)
+        _query = urlencode({**parse_qs(_url.query), "db": _db}, doseq=True)
+        CACHES["default"]["LOCATION"] = f"unix://{_url.path}?{_query}"  # noqa: F405
+    else:  # redis://host:6379/0
+        CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405

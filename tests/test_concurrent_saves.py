@@ -23,7 +23,6 @@ from .factories import make_article, make_editor
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("desk_groups"),
     # SQLite, the embedded default, lets one writer in at a time (transaction_mode IMMEDIATE),
     # so the race cannot happen there; and Django's shared in-memory test database refuses a
     # second writer outright ("table is locked") instead of making it wait as a file does.

@@ -58,12 +58,6 @@ def expected_paragraphs():
 
 
 @pytest.fixture
-def first_article(db):
-    call_command("load_seed", stdout=open("/dev/null", "w"))
-    return Article.objects.get()
-
-
-@pytest.fixture
 def page(client, first_article):
     response = client.get(first_article.get_absolute_url())
     assert response.status_code == 200

@@ -371,10 +371,11 @@ def test_deleting_a_figure_or_its_article_leaves_no_files(
         article = make_article()
         make_figure(article)
         make_figure(article)
-    assert len(media_files(media_root)) == 3 * 10 - 2  # the factory's 1200-wide JPEGs get 9
+    # The original and its nine renditions, then the factory's small photos with six each.
+    assert len(media_files(media_root)) == 10 + 2 * 7
     with django_capture_on_commit_callbacks(execute=True):
         one.delete()
-    assert len(media_files(media_root)) == 2 * 9
+    assert len(media_files(media_root)) == 2 * 7
     with django_capture_on_commit_callbacks(execute=True):
         article.delete()
     assert media_files(media_root) == []
@@ -415,8 +416,7 @@ def test_regenerate_renditions_remakes_every_file_with_progress_and_no_orphans(
     assert first.renditions.count() == 9
 
 
-def test_the_seed_article_gets_renditions_for_every_figure():
-    call_command("load_seed", stdout=io.StringIO())
+def test_the_seed_article_gets_renditions_for_every_figure(first_article):
     figures = Figure.objects.all()
     assert figures.count() == 6
     for figure in figures:

@@ -1,10 +1,7 @@
 """Stand-in pictures count as missing photos wherever staff look, and readers never see them."""
 
-import io
-
 import pytest
 from bs4 import BeautifulSoup
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,8 +29,7 @@ def draft_with_standin():
     return article
 
 
-def test_the_article_list_counts_stand_ins_as_missing(desk):
-    call_command("load_seed", stdout=io.StringIO())
+def test_the_article_list_counts_stand_ins_as_missing(first_article, desk):
     page = text(desk.get(reverse("admin:articles_article_changelist")))
     assert "6 张占位图" in page
     assert "齐全" not in page
@@ -104,9 +100,8 @@ def test_readers_see_a_plain_box_not_the_stand_in(client):
     assert home.select_one("article.item img") is None
 
 
-def test_an_article_already_public_with_stand_ins_can_still_be_corrected(desk):
-    call_command("load_seed", stdout=io.StringIO())
-    article = Article.objects.get()
+def test_an_article_already_public_with_stand_ins_can_still_be_corrected(first_article, desk):
+    article = first_article
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = form_data(desk, url)
     data["summary"] = "修正后的摘要。"
@@ -115,9 +110,8 @@ def test_an_article_already_public_with_stand_ins_can_still_be_corrected(desk):
     assert Article.objects.get().summary == "修正后的摘要。"
 
 
-def test_a_stand_in_stays_one_until_a_photo_is_uploaded_over_it(desk):
-    call_command("load_seed", stdout=io.StringIO())
-    article = Article.objects.get()
+def test_a_stand_in_stays_one_until_a_photo_is_uploaded_over_it(first_article, desk):
+    article = first_article
     url = reverse("admin:articles_article_change", args=[article.pk])
     page = BeautifulSoup(desk.get(url).content, "html.parser")
     assert page.select_one("#id_figures-0-is_placeholder") is None  # shown, not a box to untick

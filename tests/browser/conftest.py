@@ -7,15 +7,11 @@ in its own thread. Tests and fixtures use the ORM in the main thread as usual, a
 browser steps, plain functions taking a Playwright page, to `chromium.run()`.
 """
 
-import io
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-
-from articles.models import Article
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Headless without a sandbox (CI runs as root); no calls home, which this network refuses.
@@ -125,7 +121,6 @@ def screenshot(page, name):
 
 
 @pytest.fixture
-def first_article(live_server):
-    """The first article, loaded as `make serve` loads it, with its pictures in MEDIA_ROOT."""
-    call_command("load_seed", stdout=io.StringIO())
-    return Article.objects.get()
+def first_article(live_server, first_article):
+    """The first article (tests/conftest.py), committed where the live server reads it."""
+    return first_article

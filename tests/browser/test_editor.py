@@ -10,7 +10,7 @@ from tests.factories import jpeg_bytes, make_editor, make_reporter
 
 from .conftest import DESKTOP, screenshot, watch_console
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("desk_groups")]
+pytestmark = pytest.mark.browser
 
 PASSWORD = "pw-for-tests-only"
 # Both sections' title bars on screen at once, so dragging one onto the other needs no scroll.

@@ -15,7 +15,7 @@ from tests.factories import make_article, make_author, make_editor, make_figure
 from .conftest import DESKTOP, watch_console
 from .test_editor import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("desk_groups")]
+pytestmark = pytest.mark.browser
 
 # Every row of the three inlines on screen at once, so a drag needs no scrolling.
 VERY_TALL = {**DESKTOP, "viewport": {"width": 1280, "height": 7000}}

@@ -13,7 +13,7 @@ from tests.factories import make_article, make_editor
 from .conftest import DESKTOP, screenshot, watch_console
 from .test_editor import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("desk_groups")]
+pytestmark = pytest.mark.browser
 
 TALL = {**DESKTOP, "viewport": {"width": 1280, "height": 2000}}
 WRONG = "园区去年产值为120亿元。"

@@ -9,7 +9,7 @@ from tests.factories import make_article, make_editor
 from .conftest import PHONE, screenshot, watch_console
 from .test_editor import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("desk_groups")]
+pytestmark = pytest.mark.browser
 
 
 def two_editors_save_the_same_article(page, base_url, change_path):
