@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .ingest import ImportRefused, add_pages, apply_provenance, link_stories, pair_uploads
+from .ingest import ImportRefused, add_pages, link_stories, pair_uploads
 from .models import Edition, Page, Publication, Region
 
 
@@ -227,16 +227,6 @@ class PageAdmin(admin.ModelAdmin):
             context["page_picture"] = rendition
             context["can_propose"] = bool(obj.text_lines)
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        page = form.instance
-        linked = set(
-            page.regions.filter(status=Region.Status.CONFIRMED, article__isnull=False).values_list(
-                "article_id", flat=True
-            )
-        )
-        apply_provenance(page, linked)
 
     def propose_view(self, request, pk):
         page = get_object_or_404(Page, pk=pk)

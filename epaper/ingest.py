@@ -22,7 +22,6 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from articles.build import AlreadyImported, import_reading
 from articles.models import Article
@@ -380,19 +379,8 @@ def link_stories(page, articles, *, propose=True):
             regions.append(Region(page=page, article=article, position=story + 1))
     for region in regions:
         region.save()
-    apply_provenance(page, {a.pk for a in articles})
+    # The article's own print provenance (刊载报纸, 见报日期, 版次, 版名) is never written from
+    # the page: a continuation region, a misclicked link or a later fix to the edition would
+    # rewrite it silently. Where the article stands in the edition is read from its regions
+    # (views.seen_in_print); drafts imported from a page's text have it from the text's header.
     return regions
-
-
-def apply_provenance(page, article_ids):
-    """An article on a page takes its print provenance from the page (not a demo's)."""
-    edition = page.edition
-    if edition.publication.is_demo or not article_ids:
-        return
-    Article.objects.filter(pk__in=article_ids).update(
-        print_publication=edition.publication.name,
-        print_date=edition.date,
-        print_page=page.code,
-        print_page_name=page.name,
-        updated_at=timezone.now(),
-    )

@@ -232,11 +232,20 @@ def page(request, date, code):
 def seen_in_print(article):
     """Where an article was printed in the public digital edition: a dict, or None.
 
-    Asked only for articles with print provenance or imported from a page (the only ones an
-    edition can hold), so other article pages cost no query for it.
+    Read from the article's first confirmed region on a public edition, never from the
+    article's own provenance fields (linking a region does not write them). One query per
+    article, remembered on the article: the article page asks twice (its 原载于 line gives way
+    to this one, article_detail.html).
     """
-    if not (article.print_source_id or article.print_date):
+    if article.pk is None:
         return None
+    if "_seen_in_print" in article.__dict__:
+        return article.__dict__["_seen_in_print"]
+    article.__dict__["_seen_in_print"] = seen = _seen_in_print(article)
+    return seen
+
+
+def _seen_in_print(article):
     primary = Publication.objects.order_by("position", "id").values("pk")[:1]
     region = (
         Region.objects.filter(
