@@ -21,6 +21,7 @@ from datetime import date as Date
 from pathlib import Path
 
 from django.core.files.base import ContentFile
+from django.core.files.images import get_image_dimensions
 from django.db import transaction
 
 from articles.build import AlreadyImported, import_reading
@@ -321,6 +322,9 @@ def store_page(edition, position, prepared, originals, stored_names, created_by,
     if prepared.picture:
         page.image.save("page.jpg", ContentFile(prepared.picture), save=False)
         stored_names.append((page.image.storage, page.image.name))
+        # Measured from the bytes in hand: a nameless ContentFile leaves them empty, and then
+        # Django would open the stored picture to measure it whenever the page is loaded.
+        page.width, page.height = get_image_dimensions(ContentFile(prepared.picture))
     else:
         page.image.name = page.file.name
         page.image.field.update_dimension_fields(page, force=True)

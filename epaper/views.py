@@ -25,6 +25,10 @@ from .models import Edition, Page, PageRendition, Publication, Region
 
 WEEKDAYS = "一二三四五六日"
 THUMBNAIL_SPECS = ("webp-480", "jpeg-1200")
+# Never loaded for readers: the page file and its picture are private originals, and Django
+# opens an ImageField's file on load to measure it when width/height are empty (a page stored
+# before they were recorded): a storage GET per page per request, a 500 if the file is gone.
+PRIVATE_PAGE_FIELDS = ("text_lines", "file", "image", "width", "height")
 
 
 def public_editions():
@@ -181,7 +185,9 @@ def edition(request, date):
 
 def edition_page(request, edition, latest=False):
     # Thumbnails: the smallest WebP and the JPEG fallback are all the cards show.
-    pages = list(edition.pages.defer("text_lines").prefetch_related(renditions(THUMBNAIL_SPECS)))
+    pages = list(
+        edition.pages.defer(*PRIVATE_PAGE_FIELDS).prefetch_related(renditions(THUMBNAIL_SPECS))
+    )
     regions = {}
     for region in confirmed_regions(page__edition=edition):
         regions.setdefault(region["page_id"], []).append(region)
@@ -209,7 +215,7 @@ def page(request, date, code):
     current = (
         Page.objects.filter(pk=pages[index].pk)
         .prefetch_related(renditions())
-        .defer("text_lines")
+        .defer(*PRIVATE_PAGE_FIELDS)
         .get()
     )
     current.edition = edition
@@ -255,6 +261,7 @@ def _seen_in_print(article):
             page__edition__publication=primary,
         )
         .select_related("page__edition__publication")
+        .defer(*(f"page__{name}" for name in PRIVATE_PAGE_FIELDS))
         .order_by("page__edition__date", "page__position")
         .first()
     )

@@ -286,3 +286,43 @@ def test_an_article_linked_on_no_public_page_keeps_its_own_print_line(client):
     assert [p.get_text() for p in header.select(".provenance")] == [
         "原载于《杭州日报》2026年6月3日第A05版"
     ]
+
+
+def test_reader_pages_never_open_the_private_page_files(client, monkeypatch):
+    """The outside review's H5: PDF pages had no width/height, so every reader request opened
+    each page's private picture to measure it, and a missing one was a 500."""
+    from django.core.files.storage import FileSystemStorage
+
+    from epaper.models import Page
+
+    from .build import text_pdf
+
+    pdf, _truth = text_pdf()
+    edition = load_edition(
+        "杭州日报", DAY, [Upload(SimpleUploadedFile("A01.pdf", pdf), "A01.pdf")], public=True
+    )
+    page = edition.pages.get()
+    assert page.width and page.height
+    article = make_article("城市新闻")
+    place(page, article)
+    # The originals gone (moved away, or an S3 outage): readers must not notice.
+    page.image.storage.delete(page.image.name)
+    page.file.storage.delete(page.file.name)
+    # An older page stored without its dimensions must not be opened either.
+    Page.objects.filter(pk=page.pk).update(width=None, height=None)
+
+    opened = []
+    original_open = FileSystemStorage.open
+    monkeypatch.setattr(
+        FileSystemStorage,
+        "open",
+        lambda self, name, *a, **k: opened.append(name) or original_open(self, name, *a, **k),
+    )
+    for url in (
+        reverse("epaper:latest"),
+        edition.get_absolute_url(),
+        page.get_absolute_url(),
+        article.get_absolute_url(),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert not [name for name in opened if "originals/" in name]
