@@ -203,6 +203,7 @@ def load_edition(
     uploads,
     *,
     replace=False,
+    discard_regions=False,
     number=None,
     total_number=None,
     public=False,
@@ -214,7 +215,12 @@ def load_edition(
 
     Refused (ImportRefused, nothing stored) when a file or text is bad, or when the edition
     exists and `replace` is not given. With `replace`, the old pages and their files go, and
-    stories imported before from the same page text are linked again rather than duplicated.
+    stories imported before from the same page text are linked again rather than duplicated;
+    the edition keeps its 公开 flag and numbers (unless new numbers are given), and the
+    editors' regions (confirmed or drawn) of every page whose text, or for a page without
+    text whose file, is unchanged are carried over. Regions that cannot be (the page changed
+    or is gone) refuse the import, listed, unless `discard_regions`. What was removed and
+    kept is said through `progress`.
     """
     progress = progress or (lambda message: None)
     if not isinstance(day, Date):
@@ -237,6 +243,24 @@ def load_edition(
         raise ImportRefused(problems)
 
     prepared = prepare_all(uploads, progress)
+    plan = None
+    if existing is not None:
+        name_pages(prepared)
+        plan = replacement_plan(existing, prepared)
+        if plan.lost and not discard_regions:
+            raise ImportRefused(
+                [
+                    f"重新导入会丢掉编辑标好的 {len(plan.lost)} 块区域（这些版面的文字或文件变了，"
+                    "或新的一期里没有这个版次），没有导入：",
+                    *(f"  {line}" for line in plan.lost),
+                    "确认不要这些区域，请加 --discard-regions 再导入一次。",
+                ]
+            )
+        if number is None:
+            number = existing.number
+        if total_number is None:
+            total_number = existing.total_number
+        public = public or existing.is_public
     stored_names = []
     try:
         with transaction.atomic():
@@ -252,10 +276,103 @@ def load_edition(
                 is_public=public,
             )
             store_all(edition, prepared, stored_names, created_by, propose, progress)
+            if plan is not None:
+                carry_over(edition, plan)
     except BaseException:
         delete_stored(stored_names)
         raise
+    if plan is not None:
+        report_replacement(plan, edition, progress)
     return edition
+
+
+def report_replacement(plan, edition, progress):
+    progress(f"替换了原来的一期：删除了 {plan.old_pages} 个旧版面和它们的文件、建议区域。")
+    kept = sum(len(regions) for regions in plan.kept.values())
+    if kept:
+        labels = "、".join(page_label(code) for code in plan.kept)
+        progress(f"保留了编辑标好的 {kept} 块区域（{labels}：这些版面的文字或文件没有变）。")
+    if plan.lost:
+        progress(f"按 --discard-regions 丢弃了 {len(plan.lost)} 块编辑标好的区域：")
+        for line in plan.lost:
+            progress(f"  {line}")
+    numbers = edition.numbers_label
+    progress(
+        ("仍然公开" if edition.is_public else "仍未公开")
+        + (f"，{numbers}" if numbers else "")
+        + "。"
+    )
+
+
+@dataclass
+class ReplacementPlan:
+    """What `--replace` does to the old edition's pages and regions."""
+
+    old_pages: int = 0
+    kept: dict = field(default_factory=dict)  # code → [region field dicts]
+    lost: list = field(default_factory=list)  # one line per region given up, in Chinese
+
+
+REGION_FIELDS = ("article_id", "position", "x", "y", "width", "height", "status")
+
+
+def describe_region(page, region):
+    title = f"《{region.article.title}》" if region.article_id else "（未关联稿件）"
+    where = "没有画框" if region.x is None else "画了框"
+    return f"{page.label} 第{region.position}块 {title}，{where}"
+
+
+def replacement_plan(existing, prepared):
+    """Which editors' regions survive the replacement: those of pages unchanged."""
+    plan = ReplacementPlan()
+    new = {page.code: page for page in prepared}
+    pages = existing.pages.select_related("print_source").prefetch_related("regions__article")
+    for old in pages:
+        plan.old_pages += 1
+        source = old.print_source.text if old.print_source_id else None
+        work = [
+            r
+            for r in old.regions.all()
+            if r.status == Region.Status.CONFIRMED
+            and (
+                r.x is not None
+                or r.article_id is None
+                or r.article.print_source_id != old.print_source_id
+            )
+        ]
+        if not work:
+            continue
+        page = new.get(old.code)
+        unchanged = page is not None and (
+            (source is not None and page.text == source)
+            or (
+                source is None
+                and not page.text
+                and page.pdf_page == old.pdf_page
+                and same_file(old, page.original)
+            )
+        )
+        if unchanged:
+            plan.kept[old.code] = [{f: getattr(r, f) for f in REGION_FIELDS} for r in work]
+        else:
+            plan.lost.extend(describe_region(old, r) for r in work)
+    return plan
+
+
+def same_file(page, data):
+    try:
+        with page.file.open("rb") as stored:
+            return hashlib.sha256(stored.read()).digest() == hashlib.sha256(data).digest()
+    except OSError:
+        return False
+
+
+def carry_over(edition, plan):
+    for page in edition.pages.filter(code__in=plan.kept):
+        regions = plan.kept[page.code]
+        # The editors' regions stand for the stories they link: the import's own go.
+        page.regions.filter(article_id__in={r["article_id"] for r in regions}).delete()
+        Region.objects.bulk_create(Region(page=page, **r) for r in regions)
 
 
 def add_pages(edition, uploads, *, created_by=None, progress=None, propose=True):

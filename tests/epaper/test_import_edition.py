@@ -164,3 +164,52 @@ def test_a_wrong_date_or_paper_is_refused_in_chinese(tmp_path, options, message)
     with pytest.raises(CommandError, match=message):
         run(*paths, **options)
     assert not Edition.objects.exists()
+
+
+def test_replace_keeps_the_editors_work_on_unchanged_pages_and_refuses_to_lose_the_rest(
+    tmp_path,
+):
+    """The outside review's H2: --replace unpublished the edition, dropped its numbers and
+    every region the editors had drawn or confirmed, and said nothing of it."""
+    from tests.factories import make_article
+
+    paths = edition_files(tmp_path)
+    run(*paths, public=True, number=25001, total_number=28123)
+    edition = Edition.objects.get()
+    a01, a02, a03 = (edition.pages.get(code=code) for code in ("A01", "A02", "A03"))
+    # The desk's work: a proposal confirmed on A01, boxes drawn on A02 and A03 (no text).
+    confirmed = a01.regions.order_by("position").first()
+    confirmed.status = Region.Status.CONFIRMED
+    confirmed.x = 0.05
+    confirmed.save()
+    story = make_article("体育新闻")
+    Region.objects.create(page=a03, article=story, x=0.1, y=0.1, width=0.5, height=0.2)
+    Region.objects.create(page=a02, article=story, x=0.2, y=0.2, width=0.3, height=0.3)
+    # A02 scanned again: a different file, its box no longer fits.
+    paths[1].write_bytes(pillow_pdf(size=(1240, 1760)))
+
+    with pytest.raises(CommandError) as refused:
+        run(*paths, replace=True)
+    assert "会丢掉编辑标好的 1 块区域" in str(refused.value)
+    assert "A02版 第1块 《体育新闻》" in str(refused.value)
+    assert "--discard-regions" in str(refused.value)
+    assert Edition.objects.get().pk == edition.pk  # nothing changed
+
+    output = run(*paths, replace=True, discard_regions=True)
+
+    edition = Edition.objects.get()
+    assert (edition.is_public, edition.number, edition.total_number) == (True, 25001, 28123)
+    boxes = {
+        (r.page.code, r.article_id, r.x, r.status)
+        for r in Region.objects.filter(status=Region.Status.CONFIRMED, x__isnull=False)
+    }
+    assert boxes == {
+        ("A01", confirmed.article_id, 0.05, "confirmed"),
+        ("A03", story.pk, 0.1, "confirmed"),
+    }
+    # The confirmed story is not proposed a second time on A01.
+    assert edition.pages.get(code="A01").regions.filter(article=confirmed.article).count() == 1
+    assert "删除了 5 个旧版面" in output
+    assert "保留了编辑标好的 2 块区域（A01版、A03版" in output
+    assert "丢弃了 1 块编辑标好的区域" in output and "A02版 第1块 《体育新闻》" in output
+    assert "仍然公开，第25001期 总第28123期" in output

@@ -26,6 +26,11 @@ class Command(BaseCommand):
             "--replace", action="store_true", help="replace the edition of that date if loaded"
         )
         parser.add_argument(
+            "--discard-regions",
+            action="store_true",
+            help="with --replace: give up the editors' regions of pages whose text or file changed",
+        )
+        parser.add_argument(
             "--public", action="store_true", help="show the edition to readers at once"
         )
         parser.add_argument(
@@ -64,6 +69,7 @@ class Command(BaseCommand):
                 day,
                 uploads,
                 replace=options["replace"],
+                discard_regions=options["discard_regions"],
                 number=options["number"],
                 total_number=options["total_number"],
                 public=options["public"],
