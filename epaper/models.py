@@ -24,9 +24,18 @@ PAGE_CODE = re.compile(r"^[A-Z]{0,2}\d{1,3}$")
 
 
 class PublicationQuerySet(models.QuerySet):
+    def shown(self):
+        """Papers that have a public edition, the one /epaper/ shows first (the admin's order).
+
+        Reader URLs name no paper (/epaper/<date>/), so one paper at a time is read there; a
+        paper with nothing public never takes /epaper/ from one that has something.
+        """
+        with_public = Edition.objects.filter(publication=models.OuterRef("pk"), is_public=True)
+        return self.filter(models.Exists(with_public)).order_by("position", "id")
+
     def primary(self):
-        """The paper whose editions /epaper/ shows: the first in the admin's order."""
-        return self.order_by("position", "id").first()
+        """The paper whose editions /epaper/ shows."""
+        return self.shown().first()
 
 
 class Publication(models.Model):
@@ -34,7 +43,7 @@ class Publication(models.Model):
     position = models.PositiveSmallIntegerField(
         "排序",
         default=0,
-        help_text="数字报网址 /epaper/ 显示排在最前面的报纸的各期。",
+        help_text="数字报网址 /epaper/ 显示有公开期次的报纸中排在最前面的一份的各期（一次只显示一份报纸）。",
     )
     is_demo = models.BooleanField(
         "演示",

@@ -31,10 +31,17 @@ THUMBNAIL_SPECS = ("webp-480", "jpeg-1200")
 PRIVATE_PAGE_FIELDS = ("text_lines", "file", "image", "width", "height")
 
 
+def shown_paper():
+    """The paper /epaper/ shows, as a subquery: the first in the admin's order that has a
+    public edition, so a new paper (or a typo's) with nothing public hides nothing."""
+    return Publication.objects.shown().values("pk")[:1]
+
+
 def public_editions():
-    """Editions readers may open, in one query (the primary paper as a subquery)."""
-    primary = Publication.objects.order_by("position", "id").values("pk")[:1]
-    return Edition.objects.filter(is_public=True, publication=primary).select_related("publication")
+    """Editions readers may open, in one query (the shown paper as a subquery)."""
+    return Edition.objects.filter(is_public=True, publication=shown_paper()).select_related(
+        "publication"
+    )
 
 
 @dataclass
@@ -252,13 +259,12 @@ def seen_in_print(article):
 
 
 def _seen_in_print(article):
-    primary = Publication.objects.order_by("position", "id").values("pk")[:1]
     region = (
         Region.objects.filter(
             article_id=article.pk,
             status=Region.Status.CONFIRMED,
             page__edition__is_public=True,
-            page__edition__publication=primary,
+            page__edition__publication=shown_paper(),
         )
         .select_related("page__edition__publication")
         .defer(*(f"page__{name}" for name in PRIVATE_PAGE_FIELDS))

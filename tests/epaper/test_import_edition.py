@@ -213,3 +213,51 @@ def test_replace_keeps_the_editors_work_on_unchanged_pages_and_refuses_to_lose_t
     assert "保留了编辑标好的 2 块区域（A01版、A03版" in output
     assert "丢弃了 1 块编辑标好的区域" in output and "A02版 第1块 《体育新闻》" in output
     assert "仍然公开，第25001期 总第28123期" in output
+
+
+def test_a_paper_not_in_the_database_is_refused_unless_new_paper_is_given(tmp_path):
+    """The outside review's H3: a typo in --paper silently made a second paper."""
+    from epaper.models import Publication
+
+    paths = edition_files(tmp_path)
+    assert "新建报纸《杭州日报》" in run(paths[2])  # the site's first paper needs no flag
+
+    with pytest.raises(CommandError) as refused:
+        run(paths[2], paper="杭洲日报", date="2026-06-04", public=True)
+    assert "没有叫《杭洲日报》的报纸。现有的报纸：《杭州日报》" in str(refused.value)
+    assert "--new-paper" in str(refused.value)
+    assert list(Publication.objects.values_list("name", flat=True)) == ["杭州日报"]
+
+    with pytest.raises(CommandError, match="报纸名太长"):
+        run(paths[2], paper="报" * 300, date="2026-06-04", new_paper=True)
+
+
+def test_a_new_paper_with_nothing_public_hides_no_public_edition(client, tmp_path):
+    """The outside review's H3: importing an unpublished page of a new paper (first in the
+    admin's order) turned /epaper/ and the other paper's public edition into 404s."""
+    from django.urls import reverse
+
+    from epaper.models import Publication
+
+    paths = edition_files(tmp_path)
+    run(paths[2], paper="数字报演示", public=True)
+    Publication.objects.filter(name="数字报演示").update(position=5)
+    shown = Edition.objects.get()
+
+    output = run(paths[3], paper="杭州日报", date="2026-06-04", new_paper=True)
+    assert "新建报纸《杭州日报》" in output
+
+    assert client.get(reverse("epaper:latest")).status_code == 200
+    assert client.get(shown.get_absolute_url()).status_code == 200
+    assert client.get(shown.pages.get().get_absolute_url()).status_code == 200
+
+    # A public edition of a paper not shown at /epaper/: no reader URL that would be a 404.
+    output = run(paths[3], paper="测试晚报", date="2026-06-05", new_paper=True, public=True)
+    evening = Edition.objects.get(publication__name="测试晚报")
+    Publication.objects.filter(name="测试晚报").update(position=9)
+    output = run(
+        paths[3], paper="测试晚报", date="2026-06-05", replace=True, discard_regions=True
+    )
+    assert "读者看到的地址" not in output
+    assert "现在显示的是《数字报演示》" in output
+    assert client.get(evening.get_absolute_url()).status_code == 404

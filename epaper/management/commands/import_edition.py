@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from epaper.ingest import ImportRefused, Upload, load_edition
+from epaper.models import Publication
+from epaper.views import public_editions
 
 
 class Command(BaseCommand):
@@ -34,6 +36,11 @@ class Command(BaseCommand):
             "--public", action="store_true", help="show the edition to readers at once"
         )
         parser.add_argument(
+            "--new-paper",
+            action="store_true",
+            help="--paper names a paper not in the database yet: create it",
+        )
+        parser.add_argument(
             "--no-proposals",
             action="store_true",
             help="do not propose regions from the PDFs' text positions",
@@ -47,6 +54,19 @@ class Command(BaseCommand):
         paper = options["paper"].strip()
         if not paper:
             raise CommandError("请用 --paper 写明报纸名。")
+        if len(paper) > Publication._meta.get_field("name").max_length:
+            raise CommandError(f"报纸名太长：“{paper[:20]}…”。")
+        papers = list(Publication.objects.filter(is_demo=False).values_list("name", flat=True))
+        if not Publication.objects.filter(name=paper).exists():
+            # The site's first real paper needs no flag (the demonstration's does not count);
+            # after it, a new name is more often a typo.
+            if papers and not options["new_paper"]:
+                listed = "、".join(f"《{name}》" for name in papers)
+                raise CommandError(
+                    f"没有叫《{paper}》的报纸。现有的报纸：{listed}。"
+                    "名字没写错、确实要新建这份报纸，请加 --new-paper。"
+                )
+            self.stdout.write(f"新建报纸《{paper}》。")
         uploads, handles = [], []
         try:
             for name in options["pages"]:
@@ -94,6 +114,13 @@ class Command(BaseCommand):
             f"在后台标注区域：{reverse('admin:epaper_edition_change', args=[edition.pk])}"
         )
         if edition.is_public:
-            self.stdout.write(f"读者看到的地址：{edition.get_absolute_url()}")
+            if public_editions().filter(pk=edition.pk).exists():
+                self.stdout.write(f"读者看到的地址：{edition.get_absolute_url()}")
+            else:
+                shown = Publication.objects.primary()
+                self.stdout.write(
+                    f"这一期已公开，但读者还看不到：数字报网址 /epaper/ 一次只显示一份报纸，"
+                    f"现在显示的是《{shown}》。要显示这份报纸，请在后台“报纸”里把它排在前面。"
+                )
         else:
             self.stdout.write("这一期还没有公开：在后台勾选“公开”后读者才能看到。")
