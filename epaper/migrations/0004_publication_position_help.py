@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('epaper', '0003_fill_page_dimensions'),
+        ("epaper", "0003_fill_page_dimensions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='publication',
-            name='position',
-            field=models.PositiveSmallIntegerField(default=0, help_text='数字报网址 /epaper/ 显示有公开期次的报纸中排在最前面的一份的各期（一次只显示一份报纸）。', verbose_name='排序'),
+            model_name="publication",
+            name="position",
+            field=models.PositiveSmallIntegerField(
+                default=0,
+                help_text="数字报网址 /epaper/ 显示有公开期次的报纸中排在最前面的一份的各期（一次只显示一份报纸）。",
+                verbose_name="排序",
+            ),
         ),
     ]
