@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .ingest import ImportRefused, add_pages, link_stories, pair_uploads
+from .ingest import ImportRefused, add_pages, link_stories, pair_uploads, reading_warnings
 from .models import Edition, Page, Publication, Region
 
 
@@ -151,6 +151,10 @@ class EditionAdmin(admin.ModelAdmin):
                         f"已上传 {len(prepared)} 个版面。请逐版检查稿件区域，"
                         "确认建议的区域后勾选“公开”。",
                     )
+                    # What the reader of the pages' texts had to guess (a story that jumps
+                    # to another page, a column label): the drafts need checking there.
+                    for warning in reading_warnings(prepared):
+                        messages.warning(request, f"需要核对：{warning}")
                     return redirect("admin:epaper_edition_change", edition.pk)
         context = {
             **self.admin_site.each_context(request),

@@ -412,6 +412,21 @@ def store_all(edition, prepared, stored_names, created_by, propose, progress):
     for position, page in enumerate(prepared, start=start + 1):
         progress(f"  保存 {page.label} {page.name}".rstrip())
         store_page(edition, position, page, originals, stored_names, created_by, propose)
+        warnings = page.reading.warnings if page.reading else []
+        if warnings:
+            progress(f"  {page.label}的文字需要核对的地方（{len(warnings)}）：")
+            for warning in warnings:
+                progress(f"    - {warning}")
+
+
+def reading_warnings(prepared):
+    """What the print-page reader had to guess, per page, for the editor: Chinese lines."""
+    return [
+        f"{page.label}：{warning}"
+        for page in prepared
+        if page.reading
+        for warning in page.reading.warnings
+    ]
 
 
 def delete_stored(stored_names):

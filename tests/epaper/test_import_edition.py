@@ -255,9 +255,40 @@ def test_a_new_paper_with_nothing_public_hides_no_public_edition(client, tmp_pat
     output = run(paths[3], paper="测试晚报", date="2026-06-05", new_paper=True, public=True)
     evening = Edition.objects.get(publication__name="测试晚报")
     Publication.objects.filter(name="测试晚报").update(position=9)
-    output = run(
-        paths[3], paper="测试晚报", date="2026-06-05", replace=True, discard_regions=True
-    )
+    output = run(paths[3], paper="测试晚报", date="2026-06-05", replace=True, discard_regions=True)
     assert "读者看到的地址" not in output
     assert "现在显示的是《数字报演示》" in output
     assert client.get(evening.get_absolute_url()).status_code == 404
+
+
+def test_the_page_text_reader_warnings_reach_the_editor(tmp_path, client, editor):
+    """The outside review's M4: a story continued on another page (下转) was flagged by
+    import_print_page, but import_edition and the admin's upload said nothing of it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from epaper.models import Publication
+
+    from .build import page_text, picture
+
+    text = page_text(STORIES, header("A02", "城市")).rstrip() + "\n（下转A03版）\n"
+    (tmp_path / "A02-城市.png").write_bytes(picture("PNG"))
+    (tmp_path / "A02-城市.txt").write_text(text, "utf-8")
+
+    output = run(tmp_path / "A02-城市.png")
+    assert "A02版的文字需要核对的地方（1）" in output
+    assert "这篇稿件（下转A03版），本版只有它的前一部分" in output
+
+    edition = Edition.objects.create(
+        publication=Publication.objects.get(), date=DAY.replace(day=DAY.day + 1)
+    )
+    files = [
+        SimpleUploadedFile("A02-城市.png", picture("PNG")),
+        SimpleUploadedFile("A02-城市.txt", text.encode()),
+    ]
+    response = client.post(
+        reverse("admin:epaper_edition_upload", args=[edition.pk]), {"files": files}, follow=True
+    )
+    html = response.content.decode()
+    assert "已上传 1 个版面" in html
+    assert "需要核对：A02版：这篇稿件（下转A03版），本版只有它的前一部分" in html
