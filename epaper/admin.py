@@ -22,6 +22,15 @@ from django.utils.html import format_html
 from .ingest import ImportRefused, add_pages, link_stories, pair_uploads, reading_warnings
 from .models import Edition, Page, Publication, Region
 
+# The upload renders PDFs within the request, and gunicorn ends a request after 30 s
+# (qiantang_site/gunicorn.conf.py). Measured: about 2.4 s a generated page (bench/epaper.py),
+# 3.3 s a realistic dense one (the outside review's 16-page edition: 52 s by import_edition),
+# renditions included. So at most 6 pages an upload (about 20 s), and the PDFs' rendering is
+# stopped after 18 s whatever they hold: the editor gets a Chinese refusal, never the
+# server's timeout page. Whole editions: manage.py import_edition.
+UPLOAD_MAX_PAGES = 6
+UPLOAD_RENDER_SECONDS = 18
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -50,6 +59,7 @@ class UploadPagesForm(forms.Form):
             "可以一次选多个文件：PDF，或 JPEG、PNG、WebP 图片，按文件名顺序排成版面。"
             "同名的 .txt（例如 A05.pdf 和 A05.txt）是这个版面的文字：每篇稿件会生成一篇草稿，"
             "并按 PDF 的文字位置建议区域。文件名如 A05-城市.pdf 会读出版次和版名。"
+            f"一次最多 {UPLOAD_MAX_PAGES} 个版面；整期请用 manage.py import_edition 导入。"
         ),
     )
 
@@ -142,7 +152,13 @@ class EditionAdmin(admin.ModelAdmin):
             )
             if not problems:
                 try:
-                    prepared = add_pages(edition, uploads, created_by=request.user)
+                    prepared = add_pages(
+                        edition,
+                        uploads,
+                        created_by=request.user,
+                        max_pages=UPLOAD_MAX_PAGES,
+                        render_seconds=UPLOAD_RENDER_SECONDS,
+                    )
                 except ImportRefused as refused:
                     problems = refused.messages
                 else:

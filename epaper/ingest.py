@@ -16,6 +16,7 @@ slow part holds no database lock:
 import hashlib
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
@@ -146,7 +147,7 @@ def check(uploads):
     return problems
 
 
-def prepare(upload, progress):
+def prepare(upload, progress, deadline=None):
     """The pages of one upload as bytes: original, page picture, renditions, text lines."""
     upload.file.seek(0)
     original = upload.file.read()
@@ -154,7 +155,9 @@ def prepare(upload, progress):
     prepared = []
     if upload.kind.kind == "pdf":
         progress(f"  渲染 PDF（{upload.kind.pages} 页）…")
-        for number, rendered in enumerate(read_pdf(upload.file, upload.name), start=1):
+        seconds = max(1.0, deadline - time.monotonic()) if deadline else None
+        rendered_pages = read_pdf(upload.file, upload.name, seconds=seconds)
+        for number, rendered in enumerate(rendered_pages, start=1):
             picture = jpeg_bytes(rendered.image)
             prepared.append(
                 Prepared(
@@ -375,13 +378,34 @@ def carry_over(edition, plan):
         Region.objects.bulk_create(Region(page=page, **r) for r in regions)
 
 
-def add_pages(edition, uploads, *, created_by=None, progress=None, propose=True):
-    """Add pages after the edition's last (the admin's upload). Refused like load_edition."""
+def add_pages(
+    edition,
+    uploads,
+    *,
+    created_by=None,
+    progress=None,
+    propose=True,
+    max_pages=None,
+    render_seconds=None,
+):
+    """Add pages after the edition's last (the admin's upload). Refused like load_edition,
+    and when the files hold more than `max_pages` pages or their PDFs take more than
+    `render_seconds` to render (the admin's request must end before the server's timeout)."""
     progress = progress or (lambda message: None)
     problems = check(uploads)
+    if not problems and max_pages is not None:
+        pages = sum(upload.kind.pages for upload in uploads)
+        if pages > max_pages:
+            problems.append(
+                f"这次上传的文件共有 {pages} 个版面，网页上传一次最多 {max_pages} 个"
+                "（每个 PDF 版面渲染要几秒，服务器 30 秒内必须完成）。没有保存任何版面："
+                f"请分几次上传，每次不超过 {max_pages} 个版面；整期导入请技术人员在服务器上用 "
+                "manage.py import_edition（没有这个限制）。"
+            )
     if problems:
         raise ImportRefused(problems)
-    prepared = prepare_all(uploads, progress)
+    deadline = time.monotonic() + render_seconds if render_seconds else None
+    prepared = prepare_all(uploads, progress, deadline)
     stored_names = []
     try:
         with transaction.atomic():
@@ -392,12 +416,12 @@ def add_pages(edition, uploads, *, created_by=None, progress=None, propose=True)
     return prepared
 
 
-def prepare_all(uploads, progress):
+def prepare_all(uploads, progress, deadline=None):
     prepared = []
     for index, upload in enumerate(uploads, start=1):
         progress(f"[{index}/{len(uploads)}] {upload.name}")
         try:
-            prepared.extend(prepare(upload, progress))
+            prepared.extend(prepare(upload, progress, deadline))
         except PageFileError as error:
             # Found only when rendering: a PDF bomb passes the count-and-size check.
             raise ImportRefused(error.messages) from None

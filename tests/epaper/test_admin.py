@@ -140,3 +140,44 @@ def test_every_admin_page_of_the_edition_opens(client, editor):
         reverse("admin:index"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_an_upload_too_big_for_one_request_is_refused_in_chinese(client, editor, monkeypatch):
+    """The outside review's M1: a 16-page edition, or a PDF slow to render, ran past
+    gunicorn's 30 s and the editor got its English "Internal Server Error"."""
+    import subprocess
+
+    from epaper import admin as epaper_admin
+    from epaper import pagefiles
+
+    from .build import pillow_pdf
+
+    edition = Edition.objects.create(
+        publication=Publication.objects.create(name="杭州日报"), date=DAY
+    )
+    url = reverse("admin:epaper_edition_upload", args=[edition.pk])
+    pages = epaper_admin.UPLOAD_MAX_PAGES + 1
+    response = client.post(url, {"files": [SimpleUploadedFile("all.pdf", pillow_pdf(pages))]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"共有 {pages} 个版面，网页上传一次最多 {pages - 1} 个" in html
+    assert "manage.py import_edition" in html
+    assert not Page.objects.exists()
+
+    # Rendering past the request's budget: the child is stopped, the editor told why.
+    seen = {}
+    real_run = subprocess.run
+
+    def slow(command, **kwargs):
+        # The check that counts pages has the worker's own limit; the rendering the budget.
+        if "epaper.pdfworker" in command and kwargs["timeout"] < pagefiles.PDF_SECONDS:
+            seen["timeout"] = kwargs["timeout"]
+            raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(pagefiles.subprocess, "run", slow)
+    response = client.post(url, {"files": [SimpleUploadedFile("A01.pdf", pillow_pdf())]})
+    html = response.content.decode()
+    assert seen["timeout"] <= epaper_admin.UPLOAD_RENDER_SECONDS < 30
+    assert "渲染超过了网页上传的" in html and "manage.py import_edition" in html
+    assert not Page.objects.exists()
