@@ -204,6 +204,22 @@ class RegionInline(admin.TabularInline):
     autocomplete_fields = ["article"]
     classes = ["region-rows"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "article":
+            # A tampered article id (abc, 1.5) is refused by the field in Chinese, but the
+            # autocomplete widget looks the bad value up to show it again: a 500. It shows
+            # only ids that can be ids.
+            widget = getattr(field.widget, "widget", field.widget)
+            optgroups = widget.optgroups
+
+            def only_ids(name, value, attr=None):
+                ids = [v for v in value if v and v.isascii() and v.isdigit() and len(v) <= 18]
+                return optgroups(name, ids, attr)
+
+            widget.optgroups = only_ids
+        return field
+
 
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):

@@ -269,6 +269,11 @@ class PageRendition(models.Model):
         return self.spec.split("-", 1)[0]
 
 
+# The smallest side of a region, in page widths or heights: about 9 pixels of an 1800 px page
+# picture, 4 of a phone's. Smaller is no link a reader can see or tap (a slip of the mouse).
+REGION_MIN_SIDE = 0.005
+
+
 class Region(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", "建议（待确认）"
@@ -341,6 +346,11 @@ class Region(models.Model):
                     raise ValidationError({name: "要在 0 到 1 之间（整个版面宽或高为 1）。"})
             if self.width <= 0 or self.height <= 0:
                 raise ValidationError("区域的宽和高要大于 0。")
+            if self.width < REGION_MIN_SIDE or self.height < REGION_MIN_SIDE:
+                raise ValidationError(
+                    f"区域太小：宽和高都至少要 {REGION_MIN_SIDE}（版面的 0.5%），"
+                    "否则读者看不见、也点不到。"
+                )
             # A box drawn to the edge may round past it by a hair; more than that is a typo.
             if self.x + self.width > 1.001 or self.y + self.height > 1.001:
                 raise ValidationError("区域超出了版面：左 + 宽、上 + 高都不能大于 1。")

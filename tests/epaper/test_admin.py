@@ -181,3 +181,41 @@ def test_an_upload_too_big_for_one_request_is_refused_in_chinese(client, editor,
     assert seen["timeout"] <= epaper_admin.UPLOAD_RENDER_SECONDS < 30
     assert "渲染超过了网页上传的" in html and "manage.py import_edition" in html
     assert not Page.objects.exists()
+
+
+def test_tampered_region_rows_are_refused_in_chinese_never_a_500(client, editor):
+    """The outside review's L4: a non-numeric article id was a 500, and a box 0.0000001 high
+    (an invisible, untappable link) was accepted."""
+    edition = Edition.objects.create(
+        publication=Publication.objects.create(name="杭州日报"), date=DAY
+    )
+    page = Page.objects.create(edition=edition, position=1, code="A05", name="城市", file="x.png")
+    article = make_article("城市新闻")
+    url = reverse("admin:epaper_page_change", args=[page.pk])
+    form = {
+        "position": "1",
+        "code": "A05",
+        "name": "城市",
+        "regions-TOTAL_FORMS": "1",
+        "regions-INITIAL_FORMS": "0",
+        "regions-0-position": "1",
+        "regions-0-article": str(article.pk),
+        "regions-0-x": "0.1",
+        "regions-0-y": "0.2",
+        "regions-0-width": "0.5",
+        "regions-0-height": "0.0000001",
+        "regions-0-status": "confirmed",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200 and "区域太小" in response.content.decode()
+
+    form["regions-0-height"] = "0.3"
+    for bad in ("abc", "1.5", "0x10", "²", "9" * 40):
+        form["regions-0-article"] = bad
+        response = client.post(url, form)
+        assert response.status_code == 200, bad
+        assert "选择一个有效的选项" in response.content.decode(), bad
+    assert not Region.objects.exists()
+
+    form["regions-0-article"] = str(article.pk)
+    assert client.post(url, form).status_code == 302
