@@ -246,11 +246,14 @@ def seen_in_print(article):
     """Where an article was printed in the public digital edition: a dict, or None.
 
     Read from the article's first confirmed region on a public edition, never from the
-    article's own provenance fields (linking a region does not write them). One query per
-    article, remembered on the article: the article page asks twice (its 原载于 line gives way
-    to this one, article_detail.html).
+    article's own provenance fields (linking a region does not write them). Asked only for
+    articles that have some print provenance or were imported from a page (the ones an
+    edition holds), so other article pages cost no query for it; remembered on the article:
+    the article page asks twice (its 原载于 line gives way to this one, article_detail.html).
     """
-    if article.pk is None:
+    if article.pk is None or not (
+        article.print_source_id or article.print_date or article.print_publication
+    ):
         return None
     if "_seen_in_print" in article.__dict__:
         return article.__dict__["_seen_in_print"]

@@ -226,11 +226,11 @@ def test_the_sitemap_lists_the_public_edition_pages(client):
     assert "2026-06-04" not in xml
 
 
-def test_an_article_page_asks_the_edition_once_whatever_its_provenance(client):
+def test_an_article_without_print_provenance_asks_nothing_of_the_edition(client):
     article = make_article("网络稿件")
     with CaptureQueriesContext(connection) as captured:
         client.get(article.get_absolute_url())
-    assert len([q for q in captured if "epaper_" in q["sql"]]) == 1
+    assert not [q for q in captured if "epaper_" in q["sql"]]
 
 
 def test_a_continuation_region_linked_in_the_admin_keeps_the_article_provenance(client):
