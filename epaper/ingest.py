@@ -31,7 +31,14 @@ from articles.printpage import PrintPageError, decode, read_page
 
 from . import proposals
 from .models import PAGE_CODE, Edition, Page, PageRendition, Publication, Region, page_label
-from .pagefiles import PageFileError, check_page_file, jpeg_bytes, read_pdf, render_page_renditions
+from .pagefiles import (
+    MESSAGES,
+    PageFileError,
+    check_page_file,
+    jpeg_bytes,
+    read_pdf,
+    render_page_renditions,
+)
 
 
 class ImportRefused(Exception):
@@ -158,6 +165,13 @@ def prepare(upload, progress, deadline=None):
         seconds = max(1.0, deadline - time.monotonic()) if deadline else None
         rendered_pages = read_pdf(upload.file, upload.name, seconds=seconds)
         for number, rendered in enumerate(rendered_pages, start=1):
+            if deadline and time.monotonic() > deadline:
+                # The renditions are encoded here, outside the child: a loaded machine can
+                # spend the request's time on them too.
+                raise PageFileError(
+                    MESSAGES["too_slow"].format(name=upload.name, seconds=round(seconds)),
+                    code="too_slow",
+                )
             picture = jpeg_bytes(rendered.image)
             prepared.append(
                 Prepared(
