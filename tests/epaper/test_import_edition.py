@@ -292,3 +292,16 @@ def test_the_page_text_reader_warnings_reach_the_editor(tmp_path, client, editor
     html = response.content.decode()
     assert "已上传 1 个版面" in html
     assert "需要核对：A02版：这篇稿件（下转A03版），本版只有它的前一部分" in html
+
+
+def test_bad_numbers_and_impossible_dates_are_refused_in_chinese(tmp_path):
+    """The outside review's L1/L7: --number abc got argparse's English error, and
+    2026-02-30 was called unreadable."""
+    paths = edition_files(tmp_path)
+    with pytest.raises(CommandError, match="--number（期号）要写正整数，不是“abc”"):
+        run(paths[2], "--number=abc")  # as typed on the command line, through argparse
+    with pytest.raises(CommandError, match="没有这一天：2026-02-30"):
+        run(paths[2], date="2026-02-30")
+    with pytest.raises(CommandError, match="看不懂的日期"):
+        run(paths[2], date="20260230")
+    assert not Edition.objects.exists()

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from pathlib import Path
 
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("pages", nargs="+", help="the page files, in page order")
         parser.add_argument("--paper", required=True, help="the paper's name, e.g. 杭州日报")
         parser.add_argument("--date", required=True, help="the edition's date, e.g. 2026-06-03")
-        parser.add_argument("--number", type=int, help="期号, when known")
-        parser.add_argument("--total-number", type=int, help="总第……期, when known")
+        # Read as text and checked in handle(): argparse's own refusal is English.
+        parser.add_argument("--number", help="期号, when known")
+        parser.add_argument("--total-number", help="总第……期, when known")
         parser.add_argument(
             "--replace", action="store_true", help="replace the edition of that date if loaded"
         )
@@ -50,7 +52,19 @@ class Command(BaseCommand):
         try:
             day = date.fromisoformat(options["date"])
         except ValueError:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", options["date"] or ""):
+                raise CommandError(f"没有这一天：{options['date']}。") from None
             raise CommandError(f"看不懂的日期：{options['date']}（请写成 2026-06-03）。") from None
+        for key, label in (
+            ("number", "--number（期号）"),
+            ("total_number", "--total-number（总期号）"),
+        ):
+            value = options[key]
+            if value is None or isinstance(value, int):
+                continue
+            if not (value.isascii() and value.isdigit() and 0 < int(value) < 2**31):
+                raise CommandError(f"{label}要写正整数，不是“{value}”。")
+            options[key] = int(value)
         paper = options["paper"].strip()
         if not paper:
             raise CommandError("请用 --paper 写明报纸名。")
