@@ -19,8 +19,17 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .ingest import ImportRefused, add_pages, apply_provenance, link_stories, pair_uploads
+from .ingest import ImportRefused, add_pages, link_stories, pair_uploads, reading_warnings
 from .models import Edition, Page, Publication, Region
+
+# The upload renders PDFs within the request, and gunicorn ends a request after 30 s
+# (qiantang_site/gunicorn.conf.py). Measured: about 2.4 s a generated page (bench/epaper.py),
+# 3.3 s a realistic dense one (the outside review's 16-page edition: 52 s by import_edition),
+# renditions included. So at most 6 pages an upload (about 20 s), and the PDFs' rendering is
+# stopped after 18 s whatever they hold: the editor gets a Chinese refusal, never the
+# server's timeout page. Whole editions: manage.py import_edition.
+UPLOAD_MAX_PAGES = 6
+UPLOAD_RENDER_SECONDS = 18
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -50,6 +59,7 @@ class UploadPagesForm(forms.Form):
             "可以一次选多个文件：PDF，或 JPEG、PNG、WebP 图片，按文件名顺序排成版面。"
             "同名的 .txt（例如 A05.pdf 和 A05.txt）是这个版面的文字：每篇稿件会生成一篇草稿，"
             "并按 PDF 的文字位置建议区域。文件名如 A05-城市.pdf 会读出版次和版名。"
+            f"一次最多 {UPLOAD_MAX_PAGES} 个版面；整期请用 manage.py import_edition 导入。"
         ),
     )
 
@@ -142,7 +152,13 @@ class EditionAdmin(admin.ModelAdmin):
             )
             if not problems:
                 try:
-                    prepared = add_pages(edition, uploads, created_by=request.user)
+                    prepared = add_pages(
+                        edition,
+                        uploads,
+                        created_by=request.user,
+                        max_pages=UPLOAD_MAX_PAGES,
+                        render_seconds=UPLOAD_RENDER_SECONDS,
+                    )
                 except ImportRefused as refused:
                     problems = refused.messages
                 else:
@@ -151,6 +167,10 @@ class EditionAdmin(admin.ModelAdmin):
                         f"已上传 {len(prepared)} 个版面。请逐版检查稿件区域，"
                         "确认建议的区域后勾选“公开”。",
                     )
+                    # What the reader of the pages' texts had to guess (a story that jumps
+                    # to another page, a column label): the drafts need checking there.
+                    for warning in reading_warnings(prepared):
+                        messages.warning(request, f"需要核对：{warning}")
                     return redirect("admin:epaper_edition_change", edition.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -183,6 +203,22 @@ class RegionInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["article"]
     classes = ["region-rows"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "article":
+            # A tampered article id (abc, 1.5) is refused by the field in Chinese, but the
+            # autocomplete widget looks the bad value up to show it again: a 500. It shows
+            # only ids that can be ids.
+            widget = getattr(field.widget, "widget", field.widget)
+            optgroups = widget.optgroups
+
+            def only_ids(name, value, attr=None):
+                ids = [v for v in value if v and v.isascii() and v.isdigit() and len(v) <= 18]
+                return optgroups(name, ids, attr)
+
+            widget.optgroups = only_ids
+        return field
 
 
 @admin.register(Page)
@@ -227,16 +263,6 @@ class PageAdmin(admin.ModelAdmin):
             context["page_picture"] = rendition
             context["can_propose"] = bool(obj.text_lines)
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        page = form.instance
-        linked = set(
-            page.regions.filter(status=Region.Status.CONFIRMED, article__isnull=False).values_list(
-                "article_id", flat=True
-            )
-        )
-        apply_provenance(page, linked)
 
     def propose_view(self, request, pk):
         page = get_object_or_404(Page, pk=pk)

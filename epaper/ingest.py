@@ -16,13 +16,14 @@ slow part holds no database lock:
 import hashlib
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
 from django.core.files.base import ContentFile
+from django.core.files.images import get_image_dimensions
 from django.db import transaction
-from django.utils import timezone
 
 from articles.build import AlreadyImported, import_reading
 from articles.models import Article
@@ -30,7 +31,14 @@ from articles.printpage import PrintPageError, decode, read_page
 
 from . import proposals
 from .models import PAGE_CODE, Edition, Page, PageRendition, Publication, Region, page_label
-from .pagefiles import PageFileError, check_page_file, jpeg_bytes, read_pdf, render_page_renditions
+from .pagefiles import (
+    MESSAGES,
+    PageFileError,
+    check_page_file,
+    jpeg_bytes,
+    read_pdf,
+    render_page_renditions,
+)
 
 
 class ImportRefused(Exception):
@@ -146,7 +154,7 @@ def check(uploads):
     return problems
 
 
-def prepare(upload, progress):
+def prepare(upload, progress, deadline=None):
     """The pages of one upload as bytes: original, page picture, renditions, text lines."""
     upload.file.seek(0)
     original = upload.file.read()
@@ -154,7 +162,16 @@ def prepare(upload, progress):
     prepared = []
     if upload.kind.kind == "pdf":
         progress(f"  渲染 PDF（{upload.kind.pages} 页）…")
-        for number, rendered in enumerate(read_pdf(upload.file, upload.name), start=1):
+        seconds = max(1.0, deadline - time.monotonic()) if deadline else None
+        rendered_pages = read_pdf(upload.file, upload.name, seconds=seconds)
+        for number, rendered in enumerate(rendered_pages, start=1):
+            if deadline and time.monotonic() > deadline:
+                # The renditions are encoded here, outside the child: a loaded machine can
+                # spend the request's time on them too.
+                raise PageFileError(
+                    MESSAGES["too_slow"].format(name=upload.name, seconds=round(seconds)),
+                    code="too_slow",
+                )
             picture = jpeg_bytes(rendered.image)
             prepared.append(
                 Prepared(
@@ -203,6 +220,7 @@ def load_edition(
     uploads,
     *,
     replace=False,
+    discard_regions=False,
     number=None,
     total_number=None,
     public=False,
@@ -214,7 +232,12 @@ def load_edition(
 
     Refused (ImportRefused, nothing stored) when a file or text is bad, or when the edition
     exists and `replace` is not given. With `replace`, the old pages and their files go, and
-    stories imported before from the same page text are linked again rather than duplicated.
+    stories imported before from the same page text are linked again rather than duplicated;
+    the edition keeps its 公开 flag and numbers (unless new numbers are given), and the
+    editors' regions (confirmed or drawn) of every page whose text, or for a page without
+    text whose file, is unchanged are carried over. Regions that cannot be (the page changed
+    or is gone) refuse the import, listed, unless `discard_regions`. What was removed and
+    kept is said through `progress`.
     """
     progress = progress or (lambda message: None)
     if not isinstance(day, Date):
@@ -237,6 +260,24 @@ def load_edition(
         raise ImportRefused(problems)
 
     prepared = prepare_all(uploads, progress)
+    plan = None
+    if existing is not None:
+        name_pages(prepared)
+        plan = replacement_plan(existing, prepared)
+        if plan.lost and not discard_regions:
+            raise ImportRefused(
+                [
+                    f"重新导入会丢掉编辑标好的 {len(plan.lost)} 块区域（这些版面的文字或文件变了，"
+                    "或新的一期里没有这个版次），没有导入：",
+                    *(f"  {line}" for line in plan.lost),
+                    "确认不要这些区域，请加 --discard-regions 再导入一次。",
+                ]
+            )
+        if number is None:
+            number = existing.number
+        if total_number is None:
+            total_number = existing.total_number
+        public = public or existing.is_public
     stored_names = []
     try:
         with transaction.atomic():
@@ -252,19 +293,133 @@ def load_edition(
                 is_public=public,
             )
             store_all(edition, prepared, stored_names, created_by, propose, progress)
+            if plan is not None:
+                carry_over(edition, plan)
     except BaseException:
         delete_stored(stored_names)
         raise
+    if plan is not None:
+        report_replacement(plan, edition, progress)
     return edition
 
 
-def add_pages(edition, uploads, *, created_by=None, progress=None, propose=True):
-    """Add pages after the edition's last (the admin's upload). Refused like load_edition."""
+def report_replacement(plan, edition, progress):
+    progress(f"替换了原来的一期：删除了 {plan.old_pages} 个旧版面和它们的文件、建议区域。")
+    kept = sum(len(regions) for regions in plan.kept.values())
+    if kept:
+        labels = "、".join(page_label(code) for code in plan.kept)
+        progress(f"保留了编辑标好的 {kept} 块区域（{labels}：这些版面的文字或文件没有变）。")
+    if plan.lost:
+        progress(f"按 --discard-regions 丢弃了 {len(plan.lost)} 块编辑标好的区域：")
+        for line in plan.lost:
+            progress(f"  {line}")
+    numbers = edition.numbers_label
+    progress(
+        ("仍然公开" if edition.is_public else "仍未公开")
+        + (f"，{numbers}" if numbers else "")
+        + "。"
+    )
+
+
+@dataclass
+class ReplacementPlan:
+    """What `--replace` does to the old edition's pages and regions."""
+
+    old_pages: int = 0
+    kept: dict = field(default_factory=dict)  # code → [region field dicts]
+    lost: list = field(default_factory=list)  # one line per region given up, in Chinese
+
+
+REGION_FIELDS = ("article_id", "position", "x", "y", "width", "height", "status")
+
+
+def describe_region(page, region):
+    title = f"《{region.article.title}》" if region.article_id else "（未关联稿件）"
+    where = "没有画框" if region.x is None else "画了框"
+    return f"{page.label} 第{region.position}块 {title}，{where}"
+
+
+def replacement_plan(existing, prepared):
+    """Which editors' regions survive the replacement: those of pages unchanged."""
+    plan = ReplacementPlan()
+    new = {page.code: page for page in prepared}
+    pages = existing.pages.select_related("print_source").prefetch_related("regions__article")
+    for old in pages:
+        plan.old_pages += 1
+        source = old.print_source.text if old.print_source_id else None
+        work = [
+            r
+            for r in old.regions.all()
+            if r.status == Region.Status.CONFIRMED
+            and (
+                r.x is not None
+                or r.article_id is None
+                or r.article.print_source_id != old.print_source_id
+            )
+        ]
+        if not work:
+            continue
+        page = new.get(old.code)
+        unchanged = page is not None and (
+            (source is not None and page.text == source)
+            or (
+                source is None
+                and not page.text
+                and page.pdf_page == old.pdf_page
+                and same_file(old, page.original)
+            )
+        )
+        if unchanged:
+            plan.kept[old.code] = [{f: getattr(r, f) for f in REGION_FIELDS} for r in work]
+        else:
+            plan.lost.extend(describe_region(old, r) for r in work)
+    return plan
+
+
+def same_file(page, data):
+    try:
+        with page.file.open("rb") as stored:
+            return hashlib.sha256(stored.read()).digest() == hashlib.sha256(data).digest()
+    except OSError:
+        return False
+
+
+def carry_over(edition, plan):
+    for page in edition.pages.filter(code__in=plan.kept):
+        regions = plan.kept[page.code]
+        # The editors' regions stand for the stories they link: the import's own go.
+        page.regions.filter(article_id__in={r["article_id"] for r in regions}).delete()
+        Region.objects.bulk_create(Region(page=page, **r) for r in regions)
+
+
+def add_pages(
+    edition,
+    uploads,
+    *,
+    created_by=None,
+    progress=None,
+    propose=True,
+    max_pages=None,
+    render_seconds=None,
+):
+    """Add pages after the edition's last (the admin's upload). Refused like load_edition,
+    and when the files hold more than `max_pages` pages or their PDFs take more than
+    `render_seconds` to render (the admin's request must end before the server's timeout)."""
     progress = progress or (lambda message: None)
     problems = check(uploads)
+    if not problems and max_pages is not None:
+        pages = sum(upload.kind.pages for upload in uploads)
+        if pages > max_pages:
+            problems.append(
+                f"这次上传的文件共有 {pages} 个版面，网页上传一次最多 {max_pages} 个"
+                "（每个 PDF 版面渲染要几秒，服务器 30 秒内必须完成）。没有保存任何版面："
+                f"请分几次上传，每次不超过 {max_pages} 个版面；整期导入请技术人员在服务器上用 "
+                "manage.py import_edition（没有这个限制）。"
+            )
     if problems:
         raise ImportRefused(problems)
-    prepared = prepare_all(uploads, progress)
+    deadline = time.monotonic() + render_seconds if render_seconds else None
+    prepared = prepare_all(uploads, progress, deadline)
     stored_names = []
     try:
         with transaction.atomic():
@@ -275,12 +430,12 @@ def add_pages(edition, uploads, *, created_by=None, progress=None, propose=True)
     return prepared
 
 
-def prepare_all(uploads, progress):
+def prepare_all(uploads, progress, deadline=None):
     prepared = []
     for index, upload in enumerate(uploads, start=1):
         progress(f"[{index}/{len(uploads)}] {upload.name}")
         try:
-            prepared.extend(prepare(upload, progress))
+            prepared.extend(prepare(upload, progress, deadline))
         except PageFileError as error:
             # Found only when rendering: a PDF bomb passes the count-and-size check.
             raise ImportRefused(error.messages) from None
@@ -295,6 +450,21 @@ def store_all(edition, prepared, stored_names, created_by, propose, progress):
     for position, page in enumerate(prepared, start=start + 1):
         progress(f"  保存 {page.label} {page.name}".rstrip())
         store_page(edition, position, page, originals, stored_names, created_by, propose)
+        warnings = page.reading.warnings if page.reading else []
+        if warnings:
+            progress(f"  {page.label}的文字需要核对的地方（{len(warnings)}）：")
+            for warning in warnings:
+                progress(f"    - {warning}")
+
+
+def reading_warnings(prepared):
+    """What the print-page reader had to guess, per page, for the editor: Chinese lines."""
+    return [
+        f"{page.label}：{warning}"
+        for page in prepared
+        if page.reading
+        for warning in page.reading.warnings
+    ]
 
 
 def delete_stored(stored_names):
@@ -322,6 +492,9 @@ def store_page(edition, position, prepared, originals, stored_names, created_by,
     if prepared.picture:
         page.image.save("page.jpg", ContentFile(prepared.picture), save=False)
         stored_names.append((page.image.storage, page.image.name))
+        # Measured from the bytes in hand: a nameless ContentFile leaves them empty, and then
+        # Django would open the stored picture to measure it whenever the page is loaded.
+        page.width, page.height = get_image_dimensions(ContentFile(prepared.picture))
     else:
         page.image.name = page.file.name
         page.image.field.update_dimension_fields(page, force=True)
@@ -380,19 +553,8 @@ def link_stories(page, articles, *, propose=True):
             regions.append(Region(page=page, article=article, position=story + 1))
     for region in regions:
         region.save()
-    apply_provenance(page, {a.pk for a in articles})
+    # The article's own print provenance (刊载报纸, 见报日期, 版次, 版名) is never written from
+    # the page: a continuation region, a misclicked link or a later fix to the edition would
+    # rewrite it silently. Where the article stands in the edition is read from its regions
+    # (views.seen_in_print); drafts imported from a page's text have it from the text's header.
     return regions
-
-
-def apply_provenance(page, article_ids):
-    """An article on a page takes its print provenance from the page (not a demo's)."""
-    edition = page.edition
-    if edition.publication.is_demo or not article_ids:
-        return
-    Article.objects.filter(pk__in=article_ids).update(
-        print_publication=edition.publication.name,
-        print_date=edition.date,
-        print_page=page.code,
-        print_page_name=page.name,
-        updated_at=timezone.now(),
-    )

@@ -24,9 +24,18 @@ PAGE_CODE = re.compile(r"^[A-Z]{0,2}\d{1,3}$")
 
 
 class PublicationQuerySet(models.QuerySet):
+    def shown(self):
+        """Papers that have a public edition, the one /epaper/ shows first (the admin's order).
+
+        Reader URLs name no paper (/epaper/<date>/), so one paper at a time is read there; a
+        paper with nothing public never takes /epaper/ from one that has something.
+        """
+        with_public = Edition.objects.filter(publication=models.OuterRef("pk"), is_public=True)
+        return self.filter(models.Exists(with_public)).order_by("position", "id")
+
     def primary(self):
-        """The paper whose editions /epaper/ shows: the first in the admin's order."""
-        return self.order_by("position", "id").first()
+        """The paper whose editions /epaper/ shows."""
+        return self.shown().first()
 
 
 class Publication(models.Model):
@@ -34,7 +43,7 @@ class Publication(models.Model):
     position = models.PositiveSmallIntegerField(
         "排序",
         default=0,
-        help_text="数字报网址 /epaper/ 显示排在最前面的报纸的各期。",
+        help_text="数字报网址 /epaper/ 显示有公开期次的报纸中排在最前面的一份的各期（一次只显示一份报纸）。",
     )
     is_demo = models.BooleanField(
         "演示",
@@ -260,6 +269,11 @@ class PageRendition(models.Model):
         return self.spec.split("-", 1)[0]
 
 
+# The smallest side of a region, in page widths or heights: about 9 pixels of an 1800 px page
+# picture, 4 of a phone's. Smaller is no link a reader can see or tap (a slip of the mouse).
+REGION_MIN_SIDE = 0.005
+
+
 class Region(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", "建议（待确认）"
@@ -332,6 +346,11 @@ class Region(models.Model):
                     raise ValidationError({name: "要在 0 到 1 之间（整个版面宽或高为 1）。"})
             if self.width <= 0 or self.height <= 0:
                 raise ValidationError("区域的宽和高要大于 0。")
+            if self.width < REGION_MIN_SIDE or self.height < REGION_MIN_SIDE:
+                raise ValidationError(
+                    f"区域太小：宽和高都至少要 {REGION_MIN_SIDE}（版面的 0.5%），"
+                    "否则读者看不见、也点不到。"
+                )
             # A box drawn to the edge may round past it by a hair; more than that is a typo.
             if self.x + self.width > 1.001 or self.y + self.height > 1.001:
                 raise ValidationError("区域超出了版面：左 + 宽、上 + 高都不能大于 1。")

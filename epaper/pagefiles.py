@@ -66,6 +66,11 @@ MESSAGES = {
     "bomb": (
         "文件“{name}”读取时用掉的内存或时间超出上限，可能是恶意构造的 PDF（“PDF 炸弹”），已拒绝。"
     ),
+    "too_slow": (
+        "文件“{name}”的渲染超过了网页上传的 {seconds} 秒限制，这次上传的版面都没有保存。"
+        "网页上传要在服务器的 30 秒内完成：请少传几个版面再试，"
+        "或者请技术人员在服务器上用 manage.py import_edition 导入整期（没有这个限制）。"
+    ),
     "not_a_page": "文件“{name}”不是 PDF，也不是 JPEG、PNG 或 WebP 图片：{reason}",
 }
 
@@ -177,7 +182,7 @@ class _as_path:
             self.temporary.close()
 
 
-def _run_worker(path, outdir, name):
+def _run_worker(path, outdir, name, seconds=None):
     command = [
         sys.executable,
         "-m",
@@ -191,10 +196,13 @@ def _run_worker(path, outdir, name):
         done = subprocess.run(
             command,
             capture_output=True,
-            timeout=PDF_SECONDS,
+            timeout=seconds or PDF_SECONDS,
             cwd=Path(__file__).resolve().parent.parent,
         )
     except subprocess.TimeoutExpired:
+        if seconds:
+            # A time budget of the caller's (the admin's request): slow, not necessarily a bomb.
+            raise refuse("too_slow", name=name, seconds=round(seconds)) from None
         raise refuse("bomb", name=name) from None
     if done.returncode != 0:
         # Killed by its limits (SIGKILL, SIGXCPU), or a MemoryError on the way: a bomb.
@@ -215,11 +223,14 @@ class RenderedPage:
     lines: list = field(default_factory=list)
 
 
-def read_pdf(upload, name=None):
-    """Every page of a PDF as a picture RENDER_WIDTH wide, with its text lines and boxes."""
+def read_pdf(upload, name=None, seconds=None):
+    """Every page of a PDF as a picture RENDER_WIDTH wide, with its text lines and boxes.
+
+    `seconds` bounds the rendering's wall time (the child is killed past it), for a caller
+    inside a web request; without it the child's own limits apply."""
     name = name or Path(getattr(upload, "name", "") or "版面").name
     with _as_path(upload) as path, tempfile.TemporaryDirectory() as outdir:
-        result = _run_worker(path, outdir, name)
+        result = _run_worker(path, outdir, name, seconds)
         pages = []
         for info in result["pages"]:
             with Image.open(Path(outdir) / info["image"]) as image:

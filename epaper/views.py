@@ -24,12 +24,23 @@ from .models import Edition, Page, PageRendition, Publication, Region
 
 WEEKDAYS = "一二三四五六日"
 THUMBNAIL_SPECS = ("webp-480", "jpeg-1200")
+# Never loaded for readers: the page file and its picture are private originals, and Django
+# opens an ImageField's file on load to measure it when width/height are empty (a page stored
+# before they were recorded): a storage GET per page per request, a 500 if the file is gone.
+PRIVATE_PAGE_FIELDS = ("text_lines", "file", "image", "width", "height")
+
+
+def shown_paper():
+    """The paper /epaper/ shows, as a subquery: the first in the admin's order that has a
+    public edition, so a new paper (or a typo's) with nothing public hides nothing."""
+    return Publication.objects.shown().values("pk")[:1]
 
 
 def public_editions():
-    """Editions readers may open, in one query (the primary paper as a subquery)."""
-    primary = Publication.objects.order_by("position", "id").values("pk")[:1]
-    return Edition.objects.filter(is_public=True, publication=primary).select_related("publication")
+    """Editions readers may open, in one query (the shown paper as a subquery)."""
+    return Edition.objects.filter(is_public=True, publication=shown_paper()).select_related(
+        "publication"
+    )
 
 
 @dataclass
@@ -180,7 +191,9 @@ def edition(request, date):
 
 def edition_page(request, edition, latest=False):
     # Thumbnails: the smallest WebP and the JPEG fallback are all the cards show.
-    pages = list(edition.pages.defer("text_lines").prefetch_related(renditions(THUMBNAIL_SPECS)))
+    pages = list(
+        edition.pages.defer(*PRIVATE_PAGE_FIELDS).prefetch_related(renditions(THUMBNAIL_SPECS))
+    )
     regions = {}
     for region in confirmed_regions(page__edition=edition):
         regions.setdefault(region["page_id"], []).append(region)
@@ -208,7 +221,7 @@ def page(request, date, code):
     current = (
         Page.objects.filter(pk=pages[index].pk)
         .prefetch_related(renditions())
-        .defer("text_lines")
+        .defer(*PRIVATE_PAGE_FIELDS)
         .get()
     )
     current.edition = edition
@@ -231,20 +244,32 @@ def page(request, date, code):
 def seen_in_print(article):
     """Where an article was printed in the public digital edition: a dict, or None.
 
-    Asked only for articles with print provenance or imported from a page (the only ones an
-    edition can hold), so other article pages cost no query for it.
+    Read from the article's first confirmed region on a public edition, never from the
+    article's own provenance fields (linking a region does not write them). Asked only for
+    articles that have some print provenance or were imported from a page (the ones an
+    edition holds), so other article pages cost no query for it; remembered on the article:
+    the article page asks twice (its 原载于 line gives way to this one, article_detail.html).
     """
-    if not (article.print_source_id or article.print_date):
+    if article.pk is None or not (
+        article.print_source_id or article.print_date or article.print_publication
+    ):
         return None
-    primary = Publication.objects.order_by("position", "id").values("pk")[:1]
+    if "_seen_in_print" in article.__dict__:
+        return article.__dict__["_seen_in_print"]
+    article.__dict__["_seen_in_print"] = seen = _seen_in_print(article)
+    return seen
+
+
+def _seen_in_print(article):
     region = (
         Region.objects.filter(
             article_id=article.pk,
             status=Region.Status.CONFIRMED,
             page__edition__is_public=True,
-            page__edition__publication=primary,
+            page__edition__publication=shown_paper(),
         )
         .select_related("page__edition__publication")
+        .defer(*(f"page__{name}" for name in PRIVATE_PAGE_FIELDS))
         .order_by("page__edition__date", "page__position")
         .first()
     )

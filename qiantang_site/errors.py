@@ -133,6 +133,27 @@ def csrf_failure(request, reason=""):
     return HttpResponse(body, status=403)
 
 
+def permission_denied(request, exception):
+    """handler403: Django's page is a bare English "403 Forbidden". A staff member meets it
+    on an admin page their group may not use (a reporter on the digital edition's pages)."""
+    in_admin = request.path.startswith("/" + settings.ADMIN_PATH)
+    if in_admin:
+        paragraphs = [
+            "你的账号没有使用这个页面的权限，服务器没有处理这次请求，也没有保存任何内容。",
+            "如果工作需要用到它，请联系网站管理员为你的账号或所在的组（编辑、记者）加上相应的权限。",
+        ]
+    else:
+        paragraphs = ["这个页面不对外开放。"]
+    context = {
+        "title": "没有权限访问这个页面",
+        "paragraphs": paragraphs,
+        "home": reverse("admin:index") if in_admin else "/",
+        "home_label": "回到后台首页" if in_admin else "回到首页",
+    }
+    body = loader.get_template("400.html", using="django").render(context)
+    return HttpResponse(body, status=403)
+
+
 def database_unavailable(request):
     """The 503 page for a request that needed the unreachable database."""
     response = render(request, "503.html", status=503)

@@ -17,6 +17,8 @@ def favicon(request):
 
 # Django's own 400 page is English; ours says what went wrong and what to do (errors.py).
 handler400 = "qiantang_site.errors.bad_request"
+# And its 403 a bare English "403 Forbidden": staff without a permission get ours.
+handler403 = "qiantang_site.errors.permission_denied"
 
 urlpatterns = [
     # GET and HEAD only, 405 otherwise (a POST got the CSRF page before): as readers' pages.

@@ -51,7 +51,7 @@ def test_an_edition_is_created_then_several_pages_uploaded_at_once(client, edito
     assert "3 块待确认" in html
 
 
-def test_regions_are_typed_as_numbers_and_give_the_article_its_print_provenance(client, editor):
+def test_regions_are_typed_as_numbers_and_leave_the_article_own_provenance_alone(client, editor):
     edition = Edition.objects.create(
         publication=Publication.objects.create(name="杭州日报"), date=DAY
     )
@@ -90,12 +90,9 @@ def test_regions_are_typed_as_numbers_and_give_the_article_its_print_provenance(
         (0.1, 0.2, 0.5, 0.3),
         (0.7, 0.2, 0.25, 0.3),
     ]
+    # Linking writes nothing into the article (H1): where it was printed is read from here.
     article.refresh_from_db()
-    assert (article.print_publication, article.print_date, article.print_page) == (
-        "杭州日报",
-        DAY,
-        "A05",
-    )
+    assert (article.print_publication, article.print_date, article.print_page) == ("", None, "")
 
 
 def test_the_page_form_carries_the_region_editor_and_proposes_regions_from_the_pdf(
@@ -143,3 +140,82 @@ def test_every_admin_page_of_the_edition_opens(client, editor):
         reverse("admin:index"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_an_upload_too_big_for_one_request_is_refused_in_chinese(client, editor, monkeypatch):
+    """The outside review's M1: a 16-page edition, or a PDF slow to render, ran past
+    gunicorn's 30 s and the editor got its English "Internal Server Error"."""
+    import subprocess
+
+    from epaper import admin as epaper_admin
+    from epaper import pagefiles
+
+    from .build import pillow_pdf
+
+    edition = Edition.objects.create(
+        publication=Publication.objects.create(name="杭州日报"), date=DAY
+    )
+    url = reverse("admin:epaper_edition_upload", args=[edition.pk])
+    pages = epaper_admin.UPLOAD_MAX_PAGES + 1
+    response = client.post(url, {"files": [SimpleUploadedFile("all.pdf", pillow_pdf(pages))]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"共有 {pages} 个版面，网页上传一次最多 {pages - 1} 个" in html
+    assert "manage.py import_edition" in html
+    assert not Page.objects.exists()
+
+    # Rendering past the request's budget: the child is stopped, the editor told why.
+    seen = {}
+    real_run = subprocess.run
+
+    def slow(command, **kwargs):
+        # The check that counts pages has the worker's own limit; the rendering the budget.
+        if "epaper.pdfworker" in command and kwargs["timeout"] < pagefiles.PDF_SECONDS:
+            seen["timeout"] = kwargs["timeout"]
+            raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(pagefiles.subprocess, "run", slow)
+    response = client.post(url, {"files": [SimpleUploadedFile("A01.pdf", pillow_pdf())]})
+    html = response.content.decode()
+    assert seen["timeout"] <= epaper_admin.UPLOAD_RENDER_SECONDS < 30
+    assert "渲染超过了网页上传的" in html and "manage.py import_edition" in html
+    assert not Page.objects.exists()
+
+
+def test_tampered_region_rows_are_refused_in_chinese_never_a_500(client, editor):
+    """The outside review's L4: a non-numeric article id was a 500, and a box 0.0000001 high
+    (an invisible, untappable link) was accepted."""
+    edition = Edition.objects.create(
+        publication=Publication.objects.create(name="杭州日报"), date=DAY
+    )
+    page = Page.objects.create(edition=edition, position=1, code="A05", name="城市", file="x.png")
+    article = make_article("城市新闻")
+    url = reverse("admin:epaper_page_change", args=[page.pk])
+    form = {
+        "position": "1",
+        "code": "A05",
+        "name": "城市",
+        "regions-TOTAL_FORMS": "1",
+        "regions-INITIAL_FORMS": "0",
+        "regions-0-position": "1",
+        "regions-0-article": str(article.pk),
+        "regions-0-x": "0.1",
+        "regions-0-y": "0.2",
+        "regions-0-width": "0.5",
+        "regions-0-height": "0.0000001",
+        "regions-0-status": "confirmed",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200 and "区域太小" in response.content.decode()
+
+    form["regions-0-height"] = "0.3"
+    for bad in ("abc", "1.5", "0x10", "²", "9" * 40):
+        form["regions-0-article"] = bad
+        response = client.post(url, form)
+        assert response.status_code == 200, bad
+        assert "选择一个有效的选项" in response.content.decode(), bad
+    assert not Region.objects.exists()
+
+    form["regions-0-article"] = str(article.pk)
+    assert client.post(url, form).status_code == 302

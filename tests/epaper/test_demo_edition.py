@@ -44,3 +44,33 @@ def test_the_demo_edition_shows_the_first_article_on_two_pages_marked_as_a_demon
     call_command("load_demo_edition", stdout=again)
     assert "已经有了，没有改动" in again.getvalue()
     assert Edition.objects.get().pk == edition.pk
+
+
+def test_replacing_the_demo_draws_its_regions_once_and_says_when_readers_cannot_see_it(
+    tmp_path,
+):
+    from epaper.models import Publication
+
+    from .build import picture
+
+    call_command("load_seed", stdout=io.StringIO())
+    call_command("load_demo_edition", stdout=io.StringIO())
+    regions = Region.objects.count()
+    # Another paper with a public edition, ahead of the demonstration's in the admin's order.
+    (tmp_path / "A01.jpg").write_bytes(picture("JPEG"))
+    call_command(
+        "import_edition",
+        str(tmp_path / "A01.jpg"),
+        paper="杭州日报",
+        date="2026-06-03",
+        public=True,
+        new_paper=True,
+        stdout=io.StringIO(),
+    )
+    assert Publication.objects.primary().name == "杭州日报"
+
+    out = io.StringIO()
+    call_command("load_demo_edition", replace=True, stdout=out)
+
+    assert Region.objects.filter(page__edition__publication__is_demo=True).count() == regions
+    assert "读者现在看不到它" in out.getvalue() and "现在显示的是《杭州日报》" in out.getvalue()

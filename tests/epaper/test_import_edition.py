@@ -164,3 +164,144 @@ def test_a_wrong_date_or_paper_is_refused_in_chinese(tmp_path, options, message)
     with pytest.raises(CommandError, match=message):
         run(*paths, **options)
     assert not Edition.objects.exists()
+
+
+def test_replace_keeps_the_editors_work_on_unchanged_pages_and_refuses_to_lose_the_rest(
+    tmp_path,
+):
+    """The outside review's H2: --replace unpublished the edition, dropped its numbers and
+    every region the editors had drawn or confirmed, and said nothing of it."""
+    from tests.factories import make_article
+
+    paths = edition_files(tmp_path)
+    run(*paths, public=True, number=25001, total_number=28123)
+    edition = Edition.objects.get()
+    a01, a02, a03 = (edition.pages.get(code=code) for code in ("A01", "A02", "A03"))
+    # The desk's work: a proposal confirmed on A01, boxes drawn on A02 and A03 (no text).
+    confirmed = a01.regions.order_by("position").first()
+    confirmed.status = Region.Status.CONFIRMED
+    confirmed.x = 0.05
+    confirmed.save()
+    story = make_article("体育新闻")
+    Region.objects.create(page=a03, article=story, x=0.1, y=0.1, width=0.5, height=0.2)
+    Region.objects.create(page=a02, article=story, x=0.2, y=0.2, width=0.3, height=0.3)
+    # A02 scanned again: a different file, its box no longer fits.
+    paths[1].write_bytes(pillow_pdf(size=(1240, 1760)))
+
+    with pytest.raises(CommandError) as refused:
+        run(*paths, replace=True)
+    assert "会丢掉编辑标好的 1 块区域" in str(refused.value)
+    assert "A02版 第1块 《体育新闻》" in str(refused.value)
+    assert "--discard-regions" in str(refused.value)
+    assert Edition.objects.get().pk == edition.pk  # nothing changed
+
+    output = run(*paths, replace=True, discard_regions=True)
+
+    edition = Edition.objects.get()
+    assert (edition.is_public, edition.number, edition.total_number) == (True, 25001, 28123)
+    boxes = {
+        (r.page.code, r.article_id, r.x, r.status)
+        for r in Region.objects.filter(status=Region.Status.CONFIRMED, x__isnull=False)
+    }
+    assert boxes == {
+        ("A01", confirmed.article_id, 0.05, "confirmed"),
+        ("A03", story.pk, 0.1, "confirmed"),
+    }
+    # The confirmed story is not proposed a second time on A01.
+    assert edition.pages.get(code="A01").regions.filter(article=confirmed.article).count() == 1
+    assert "删除了 5 个旧版面" in output
+    assert "保留了编辑标好的 2 块区域（A01版、A03版" in output
+    assert "丢弃了 1 块编辑标好的区域" in output and "A02版 第1块 《体育新闻》" in output
+    assert "仍然公开，第25001期 总第28123期" in output
+
+
+def test_a_paper_not_in_the_database_is_refused_unless_new_paper_is_given(tmp_path):
+    """The outside review's H3: a typo in --paper silently made a second paper."""
+    from epaper.models import Publication
+
+    paths = edition_files(tmp_path)
+    assert "新建报纸《杭州日报》" in run(paths[2])  # the site's first paper needs no flag
+
+    with pytest.raises(CommandError) as refused:
+        run(paths[2], paper="杭洲日报", date="2026-06-04", public=True)
+    assert "没有叫《杭洲日报》的报纸。现有的报纸：《杭州日报》" in str(refused.value)
+    assert "--new-paper" in str(refused.value)
+    assert list(Publication.objects.values_list("name", flat=True)) == ["杭州日报"]
+
+    with pytest.raises(CommandError, match="报纸名太长"):
+        run(paths[2], paper="报" * 300, date="2026-06-04", new_paper=True)
+
+
+def test_a_new_paper_with_nothing_public_hides_no_public_edition(client, tmp_path):
+    """The outside review's H3: importing an unpublished page of a new paper (first in the
+    admin's order) turned /epaper/ and the other paper's public edition into 404s."""
+    from django.urls import reverse
+
+    from epaper.models import Publication
+
+    paths = edition_files(tmp_path)
+    run(paths[2], paper="数字报演示", public=True)
+    Publication.objects.filter(name="数字报演示").update(position=5)
+    shown = Edition.objects.get()
+
+    output = run(paths[3], paper="杭州日报", date="2026-06-04", new_paper=True)
+    assert "新建报纸《杭州日报》" in output
+
+    assert client.get(reverse("epaper:latest")).status_code == 200
+    assert client.get(shown.get_absolute_url()).status_code == 200
+    assert client.get(shown.pages.get().get_absolute_url()).status_code == 200
+
+    # A public edition of a paper not shown at /epaper/: no reader URL that would be a 404.
+    output = run(paths[3], paper="测试晚报", date="2026-06-05", new_paper=True, public=True)
+    evening = Edition.objects.get(publication__name="测试晚报")
+    Publication.objects.filter(name="测试晚报").update(position=9)
+    output = run(paths[3], paper="测试晚报", date="2026-06-05", replace=True, discard_regions=True)
+    assert "读者看到的地址" not in output
+    assert "现在显示的是《数字报演示》" in output
+    assert client.get(evening.get_absolute_url()).status_code == 404
+
+
+def test_the_page_text_reader_warnings_reach_the_editor(tmp_path, client, editor):
+    """The outside review's M4: a story continued on another page (下转) was flagged by
+    import_print_page, but import_edition and the admin's upload said nothing of it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from epaper.models import Publication
+
+    from .build import page_text, picture
+
+    text = page_text(STORIES, header("A02", "城市")).rstrip() + "\n（下转A03版）\n"
+    (tmp_path / "A02-城市.png").write_bytes(picture("PNG"))
+    (tmp_path / "A02-城市.txt").write_text(text, "utf-8")
+
+    output = run(tmp_path / "A02-城市.png")
+    assert "A02版的文字需要核对的地方（1）" in output
+    assert "这篇稿件（下转A03版），本版只有它的前一部分" in output
+
+    edition = Edition.objects.create(
+        publication=Publication.objects.get(), date=DAY.replace(day=DAY.day + 1)
+    )
+    files = [
+        SimpleUploadedFile("A02-城市.png", picture("PNG")),
+        SimpleUploadedFile("A02-城市.txt", text.encode()),
+    ]
+    response = client.post(
+        reverse("admin:epaper_edition_upload", args=[edition.pk]), {"files": files}, follow=True
+    )
+    html = response.content.decode()
+    assert "已上传 1 个版面" in html
+    assert "需要核对：A02版：这篇稿件（下转A03版），本版只有它的前一部分" in html
+
+
+def test_bad_numbers_and_impossible_dates_are_refused_in_chinese(tmp_path):
+    """The outside review's L1/L7: --number abc got argparse's English error, and
+    2026-02-30 was called unreadable."""
+    paths = edition_files(tmp_path)
+    with pytest.raises(CommandError, match="--number（期号）要写正整数，不是“abc”"):
+        run(paths[2], "--number=abc")  # as typed on the command line, through argparse
+    with pytest.raises(CommandError, match="没有这一天：2026-02-30"):
+        run(paths[2], date="2026-02-30")
+    with pytest.raises(CommandError, match="看不懂的日期"):
+        run(paths[2], date="20260230")
+    assert not Edition.objects.exists()

@@ -235,3 +235,98 @@ def test_an_article_without_print_provenance_asks_nothing_of_the_edition(client)
     with CaptureQueriesContext(connection) as captured:
         client.get(article.get_absolute_url())
     assert not [q for q in captured if "epaper_" in q["sql"]]
+
+
+def test_a_continuation_region_linked_in_the_admin_keeps_the_article_provenance(client):
+    """The outside review's H1: the A02 story continued on A03 was linked there in the admin;
+    the article then said 原载于…A03 and 见报…A02 together."""
+    from tests.factories import make_staff
+
+    edition = build_edition()
+    article = make_article(
+        "老旧小区加装电梯",
+        print_publication="杭州日报",
+        print_date=DAY,
+        print_page="A02",
+        print_page_name="城市",
+    )
+    place(edition.pages.get(code="A02"), article)
+    continuation = edition.pages.get(code="A03")
+    client.force_login(make_staff("chief", superuser=True))
+    response = client.post(
+        reverse("admin:epaper_page_change", args=[continuation.pk]),
+        {
+            "position": "3",
+            "code": "A03",
+            "name": "体育",
+            "regions-TOTAL_FORMS": "1",
+            "regions-INITIAL_FORMS": "0",
+            "regions-0-position": "1",
+            "regions-0-article": str(article.pk),
+            "regions-0-x": "0.1",
+            "regions-0-y": "0.1",
+            "regions-0-width": "0.4",
+            "regions-0-height": "0.3",
+            "regions-0-status": "confirmed",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+
+    article.refresh_from_db()
+    assert (article.print_page, article.print_page_name) == ("A02", "城市")
+    header = soup(client.get(article.get_absolute_url())).select_one(".article__header")
+    lines = [p.get_text() for p in header.select(".provenance")]
+    # One line, the start page's, linking to it: no 原载于 beside it to contradict it.
+    assert lines == ["见报：《杭州日报》2026年6月3日 A02版 城市"]
+
+
+def test_an_article_linked_on_no_public_page_keeps_its_own_print_line(client):
+    build_edition(public=False)
+    article = make_article(
+        "城市新闻", print_publication="杭州日报", print_date=DAY, print_page="A05"
+    )
+    header = soup(client.get(article.get_absolute_url())).select_one(".article__header")
+    assert [p.get_text() for p in header.select(".provenance")] == [
+        "原载于《杭州日报》2026年6月3日第A05版"
+    ]
+
+
+def test_reader_pages_never_open_the_private_page_files(client, monkeypatch):
+    """The outside review's H5: PDF pages had no width/height, so every reader request opened
+    each page's private picture to measure it, and a missing one was a 500."""
+    from django.core.files.storage import FileSystemStorage
+
+    from epaper.models import Page
+
+    from .build import text_pdf
+
+    pdf, _truth = text_pdf()
+    edition = load_edition(
+        "杭州日报", DAY, [Upload(SimpleUploadedFile("A01.pdf", pdf), "A01.pdf")], public=True
+    )
+    page = edition.pages.get()
+    assert page.width and page.height
+    article = make_article("城市新闻")
+    place(page, article)
+    # The originals gone (moved away, or an S3 outage): readers must not notice.
+    page.image.storage.delete(page.image.name)
+    page.file.storage.delete(page.file.name)
+    # An older page stored without its dimensions must not be opened either.
+    Page.objects.filter(pk=page.pk).update(width=None, height=None)
+
+    opened = []
+    original_open = FileSystemStorage.open
+    monkeypatch.setattr(
+        FileSystemStorage,
+        "open",
+        lambda self, name, *a, **k: opened.append(name) or original_open(self, name, *a, **k),
+    )
+    for url in (
+        reverse("epaper:latest"),
+        edition.get_absolute_url(),
+        page.get_absolute_url(),
+        article.get_absolute_url(),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert not [name for name in opened if "originals/" in name]

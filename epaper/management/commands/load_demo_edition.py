@@ -16,6 +16,7 @@ from articles.models import Article
 from epaper.ingest import ImportRefused, Upload, load_edition
 from epaper.models import Edition, Publication, Region
 from epaper.pdfwrite import PAGE_SIZE, PdfPage, Story, layout_page, write_pdf
+from epaper.views import public_editions
 
 PAPER = "数字报演示"
 NOTICE = "演示版面：由本站第一篇文章生成，并非真实见报的报纸版面"
@@ -49,7 +50,9 @@ class Command(BaseCommand):
             Upload(SimpleUploadedFile(f"{n}-演示.pdf", write_pdf([page])), f"{n}-演示.pdf")
             for n, page in enumerate(pages, start=1)
         ]
-        Edition.objects.filter(publication=paper).exclude(date=day).delete()
+        # The demo draws its regions itself: nothing of the old one is kept (a --replace of
+        # import_edition would carry its regions over, and they would be drawn twice).
+        Edition.objects.filter(publication=paper).delete()
         try:
             edition = load_edition(
                 paper, day, uploads, replace=True, public=True, progress=self.stdout.write
@@ -68,6 +71,11 @@ class Command(BaseCommand):
                 f"{edition.get_absolute_url()}"
             )
         )
+        if not public_editions().filter(pk=edition.pk).exists():
+            shown = Publication.objects.primary()
+            self.stdout.write(
+                f"但读者现在看不到它：数字报网址 /epaper/ 一次只显示一份报纸，现在显示的是《{shown}》。"
+            )
 
 
 def demo_pages(article):
