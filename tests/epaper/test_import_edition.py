@@ -157,7 +157,11 @@ def test_a_multi_page_pdf_gives_a_page_each_numbered_in_order(tmp_path):
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"date": "2026-02-30"}, "看不懂的日期"), ({"paper": " "}, "报纸名")],
+    [
+        ({"date": "2026-02-30"}, "没有这一天"),
+        ({"date": "2026-2-3x"}, "看不懂的日期"),
+        ({"paper": " "}, "报纸名"),
+    ],
 )
 def test_a_wrong_date_or_paper_is_refused_in_chinese(tmp_path, options, message):
     paths = edition_files(tmp_path)
