@@ -111,15 +111,20 @@ def _restore_desk_groups_after_a_flush(sender, app_config, using, apps=None, **k
     sends post_migrate with the migration state's apps, a flush without: the groups made by
     `migrate` itself are left to the migration, which test_workflow_roles checks.
     """
-    if apps is not None or app_config.label != "articles":
+    # The digital edition's permissions for 编辑 are a data migration too (epaper 0002).
+    made_by = {
+        "articles": ("0003_editorial_groups", "make_groups"),
+        "epaper": ("0002_editor_permissions", "give_editors"),
+    }
+    if apps is not None or app_config.label not in made_by:
         return
     from django.db import connections
     from django.db.migrations.loader import MigrationLoader
 
-    name = "0003_editorial_groups"
-    migration = importlib.import_module(f"articles.migrations.{name}")
-    state = MigrationLoader(connections[using]).project_state(("articles", name))
-    migration.make_groups(state.apps, None)
+    name, function = made_by[app_config.label]
+    migration = importlib.import_module(f"{app_config.name}.migrations.{name}")
+    state = MigrationLoader(connections[using]).project_state((app_config.label, name))
+    getattr(migration, function)(state.apps, None)
 
 
 post_migrate.connect(_restore_desk_groups_after_a_flush, dispatch_uid="tests-desk-groups")
