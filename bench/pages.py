@@ -4,12 +4,13 @@
     .venv/bin/python bench/pages.py # one database: SQLite, or DATABASE_URL when it is set
     BENCH_BASELINE=0fc2832 .venv/bin/python bench/pages.py   # ... and a baseline, side by side
 
-With BENCH_BASELINE (a git revision), the same run measures that revision first (extracted
-with `git archive` into the run's folder, its own database, the same interpreter), then this
-working tree, and prints them side by side: before and after, in one run, on one machine.
+With BENCH_BASELINE (a git revision), the same run measures that revision too (extracted with
+`git archive` into the run's folder, its own database, the same interpreter) beside this
+working tree, taking turns page by page, and prints them side by side: before and after, in
+one run, on one machine.
 
-What one run does for each tree, all on 127.0.0.1 and bounded in time (BENCH_SECONDS per page,
-default 8):
+What one run does for each tree, all on 127.0.0.1 (ports 8117-8120, and 8127-8130 for the
+second tree) and bounded in time (BENCH_SECONDS per page, default 8):
 1. A throw-away database and media folder: migrate, the first article (load_seed), a generated
    corpus of 1,000 articles (bench/corpus.py), collectstatic. (PostgreSQL: a database of its
    own on the server DATABASE_URL names, dropped afterwards.)
@@ -22,10 +23,10 @@ default 8):
    BENCH_REPEATS times (3; medians reported): article, home, column, search, RSS, the article
    through the nginx front, then the article's HTML as a static file through the same gunicorn
    (WhiteNoise) and through nginx: the limits.
-4. The peak RSS of each gunicorn worker (VmHWM) after the load, and (this tree only) the page
-   weight of the article's first view on a 390 px phone at 3x in Chromium.
-5. The same pages from a second gunicorn with every cache off (CACHE_URL=dummy://): what each
+4. The same pages from a second gunicorn with every cache off (CACHE_URL=dummy://): what each
    request costs when it is rendered.
+5. The peak RSS of each gunicorn worker (VmHWM) after the load, and (this tree only) the page
+   weight of the article's first view on a 390 px phone at 3x in Chromium.
 6. Tables with the ratios, printed and written to bench/results/pages-<database>.md.
 
 Every process started here is stopped by its PID, however the run ends.
@@ -273,14 +274,6 @@ def server_cpu_seconds(master_pid):
     return total / TICKS
 
 
-def load(url, server_pids):
-    """wrk REPEATS times: the median of each figure, and every non-2xx answer of all runs."""
-    runs = [wrk(url, server_pids) for _ in range(REPEATS)]
-    figures = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-    figures["errors"] = sum(run["errors"] for run in runs)
-    return figures
-
-
 def wrk(url, server_pids=()):
     """wrk's rate and latency; with server_pids, the servers' CPU per request too."""
     cpu_before = sum(server_cpu_seconds(pid) for pid in server_pids)
@@ -442,87 +435,111 @@ def database_for(env, name):
     return {**env, "DATABASE_URL": f"{base}/{name}"}, drop
 
 
-def measure(label, tree, folder, *, weigh=False):
-    """Everything one tree is measured for; its own database, servers stopped at the end."""
-    folder.mkdir(parents=True)
-    folder.chmod(0o755)  # nginx's workers run as another user and read the article from here
-    env, drop = database_for(production_env(folder, tree), f"qiantang_bench_{folder.name}")
-    servers = []
-    try:
+class Tree:
+    """One tree under test: its database, its folder, its servers (ports 8117 + 10 * index)."""
+
+    def __init__(self, index, label, tree, folder):
+        self.label, self.tree, self.folder = label, tree, folder
+        base = GUNICORN_PORT + 10 * index
+        self.app_port, self.nginx_port, self.front_port, self.uncached_port = (
+            base,
+            base + 1,
+            base + 2,
+            base + 3,
+        )
+        self.servers = []
+        self.drop = None
+        self.renders, self.hits = [], []
+
+    def prepare(self):
+        folder = self.folder
+        folder.mkdir(parents=True)
+        folder.chmod(0o755)  # nginx's workers run as another user and read the article here
+        env, self.drop = database_for(
+            production_env(folder, self.tree), f"qiantang_bench_{folder.name}"
+        )
+        self.env = env
         started = time.perf_counter()
         run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
         run([PY, "manage.py", "load_seed", "-v0"], env, stdout=subprocess.DEVNULL)
         run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-        prepared = run_json([PY, __file__, "prepare"], env)
-        setup_seconds = time.perf_counter() - started
-        render = run_json([PY, __file__, "cpu"], env)
-        # The same with the default per-process cache: what a cache hit costs a worker.
-        cached = run_json([PY, __file__, "cpu", "locmem://"], env)
-        render["cached_cpu_ms_p50"] = cached["cpu_ms_p50"]
-        render["cached_queries"] = cached["queries_stored"]
+        self.prepared = run_json([PY, __file__, "prepare"], env)
+        self.setup_seconds = time.perf_counter() - started
 
+    def measure_in_process(self):
+        self.renders.append(run_json([PY, __file__, "cpu"], self.env))
+        # The same with the default per-process cache: what a cache hit costs a worker.
+        self.hits.append(run_json([PY, __file__, "cpu", "locmem://"], self.env))
+
+    def start(self):
+        folder, env = self.folder, self.env
         (folder / "nginx.conf").write_text(
             NGINX_CONF.format(
-                folder=folder, port=NGINX_PORT, app_port=GUNICORN_PORT, front_port=FRONT_PORT
+                folder=folder,
+                port=self.nginx_port,
+                app_port=self.app_port,
+                front_port=self.front_port,
             )
         )
         (folder / "nginx-tmp").mkdir()
         nginx = ["/usr/sbin/nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")]
-        nginx_server = Server([*nginx, "-g", "daemon off;"], env, folder / "nginx.log")
-        servers.append(nginx_server)
-        gunicorn = [str(Path(PY).parent / "gunicorn"), "-b", f"127.0.0.1:{GUNICORN_PORT}"]
-        gunicorn += ["-c", str(tree / "qiantang_site" / "gunicorn.conf.py")]
-        app = Server(gunicorn, {**env, "GUNICORN_WORKERS": "2"}, folder / "gunicorn.log", tree)
-        servers.append(app)
-        base = f"http://127.0.0.1:{GUNICORN_PORT}"
-        wait_for(base + "/")
-        wait_for(f"http://127.0.0.1:{NGINX_PORT}/article.html")
-
-        urls = {name: base + path for name, path in prepared["urls"].items()}
-        urls["article via the nginx front"] = (
-            f"http://127.0.0.1:{FRONT_PORT}" + prepared["urls"]["article"]
+        self.nginx = Server([*nginx, "-g", "daemon off;"], env, folder / "nginx.log")
+        self.servers.append(self.nginx)
+        config = ["-c", str(self.tree / "qiantang_site" / "gunicorn.conf.py")]
+        gunicorn = [str(Path(PY).parent / "gunicorn"), *config]
+        workers = {**env, "GUNICORN_WORKERS": "2"}
+        self.app = Server(
+            [*gunicorn, "-b", f"127.0.0.1:{self.app_port}"],
+            workers,
+            folder / "gunicorn.log",
+            self.tree,
         )
-        urls["static via gunicorn"] = base + "/static/bench/article.html"
-        urls["static via nginx"] = f"http://127.0.0.1:{NGINX_PORT}/article.html"
-        rows = {}
-        for name, url in urls.items():
-            urllib.request.urlopen(url, timeout=10).read()  # warm the page up once
-            # The front's CPU is nginx's and gunicorn's: both are counted.
-            pids = {
-                "static via nginx": [nginx_server.process.pid],
-                "article via the nginx front": [nginx_server.process.pid, app.process.pid],
-            }.get(name, [app.process.pid])
-            rows[name] = load(url, pids)
-        rss = worker_peak_rss_mb(app.process.pid)
-        weight = phone_page_weight(urls["article"]) if weigh else []
-        app.stop()
-        # The same server with every cache switched off: what each request costs when rendered.
-        uncached = Server(
-            gunicorn,
-            {**env, "GUNICORN_WORKERS": "2", "CACHE_URL": "dummy://"},
+        self.servers.append(self.app)
+        # The same server with every cache switched off: what each request costs rendered.
+        self.uncached = Server(
+            [*gunicorn, "-b", f"127.0.0.1:{self.uncached_port}"],
+            {**workers, "CACHE_URL": "dummy://"},
             folder / "gunicorn-uncached.log",
-            tree,
+            self.tree,
         )
-        servers.append(uncached)
-        wait_for(base + "/")
+        self.servers.append(self.uncached)
+        for port in (self.app_port, self.uncached_port):
+            wait_for(f"http://127.0.0.1:{port}/")
+        wait_for(f"http://127.0.0.1:{self.nginx_port}/article.html")
+
+    def targets(self):
+        """Each row's URL and the processes whose CPU it costs."""
+        paths = self.prepared["urls"]
+        app = f"http://127.0.0.1:{self.app_port}"
+        uncached = f"http://127.0.0.1:{self.uncached_port}"
+        rows = {name: (app + paths[name], [self.app]) for name in PAGES}
+        # The front's CPU is nginx's and gunicorn's: both are counted.
+        rows["article via the nginx front"] = (
+            f"http://127.0.0.1:{self.front_port}" + paths["article"],
+            [self.nginx, self.app],
+        )
+        rows["static via gunicorn"] = (app + "/static/bench/article.html", [self.app])
+        rows["static via nginx"] = (
+            f"http://127.0.0.1:{self.nginx_port}/article.html",
+            [self.nginx],
+        )
         for name in PAGES:
-            url = base + prepared["urls"][name]
-            urllib.request.urlopen(url, timeout=10).read()
-            rows[f"{name}, no cache"] = load(url, [uncached.process.pid])
-    finally:
-        for server in reversed(servers):
+            rows[f"{name}, no cache"] = (uncached + paths[name], [self.uncached])
+        return rows
+
+    def stop(self):
+        for server in reversed(self.servers):
             server.stop()
-        if drop is not None:
-            drop()
-    return {
-        "label": label,
-        "prepared": prepared,
-        "render": render,
-        "rows": rows,
-        "rss": rss,
-        "weight": weight,
-        "setup_seconds": setup_seconds,
-    }
+        self.servers = []
+        if self.drop is not None:
+            self.drop()
+            self.drop = None
+
+
+def median_of(runs):
+    figures = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    figures["errors"] = sum(run["errors"] for run in runs)
+    return figures
 
 
 def bench(database):
@@ -530,13 +547,56 @@ def bench(database):
     folder = Path(tempfile.mkdtemp(prefix="qiantang-bench-"))
     folder.chmod(0o755)
     baseline = os.environ.get("BENCH_BASELINE", "").strip()
+    trees = []
     try:
-        results = []
         if baseline:
-            tree = extract(baseline, folder)
-            results.append(measure(f"before ({baseline})", tree, folder / "before"))
-        results.append(measure("after (this tree)", ROOT, folder / "after", weigh=True))
+            before = extract(baseline, folder)
+            trees.append(Tree(len(trees), f"before ({baseline})", before, folder / "before"))
+        trees.append(Tree(len(trees), "after (this tree)", ROOT, folder / "after"))
+        for tree in trees:
+            tree.prepare()
+        # Everything below takes turns, tree after tree, so that what else the machine is
+        # doing weighs on every tree alike.
+        for _ in range(2):
+            for tree in trees:
+                tree.measure_in_process()
+        for tree in trees:
+            tree.start()
+        runs = {tree: {} for tree in trees}
+        for name in trees[0].targets():
+            for tree in trees:
+                url, _ = tree.targets()[name]
+                urllib.request.urlopen(url, timeout=10).read()  # warm the page up once
+            for _ in range(REPEATS):
+                for tree in trees:
+                    url, servers = tree.targets()[name]
+                    pids = [server.process.pid for server in servers]
+                    runs[tree].setdefault(name, []).append(wrk(url, pids))
+        results = []
+        for tree in trees:
+            render = {
+                **tree.renders[0],
+                "cpu_ms_p50": statistics.mean(r["cpu_ms_p50"] for r in tree.renders),
+                "cpu_ms_mean": statistics.mean(r["cpu_ms_mean"] for r in tree.renders),
+                "cached_cpu_ms_p50": statistics.mean(r["cpu_ms_p50"] for r in tree.hits),
+                "cached_queries": tree.hits[0]["queries_stored"],
+            }
+            results.append(
+                {
+                    "label": tree.label,
+                    "prepared": tree.prepared,
+                    "render": render,
+                    "rows": {name: median_of(r) for name, r in runs[tree].items()},
+                    "rss": worker_peak_rss_mb(tree.app.process.pid),
+                    "weight": phone_page_weight(tree.targets()["article"][0])
+                    if tree is trees[-1]
+                    else [],
+                    "setup_seconds": tree.setup_seconds,
+                }
+            )
     finally:
+        for tree in trees:
+            tree.stop()
         shutil.rmtree(folder, ignore_errors=True)
     report = format_report(database, results)
     print(report)
@@ -599,11 +659,13 @@ def format_report(database, results):
     lines = [
         f"# Pages under load: {database}",
         "",
-        f"gunicorn (production settings, 2 sync workers) on 127.0.0.1:{GUNICORN_PORT}; wrk -t2 "
+        "gunicorn (production settings, 2 sync workers) on 127.0.0.1; wrk -t2 "
         f"-c16 -d{SECONDS}s with `Accept-Encoding: {ACCEPT}`, each page {REPEATS} times (medians "
         f"shown); corpus of {corpus['articles']} "
         f"articles ({corpus['sections']} sections, {corpus['figures']} figures) plus the first "
-        "article. One machine runs server and load (and PostgreSQL): read ratios within a run.",
+        "article. One machine runs servers and load (and PostgreSQL): read ratios within a "
+        "run. The trees take turns on every page (the in-process figures are the mean of two "
+        "turns each), so what else the machine does weighs on every tree alike.",
         "",
         "Server CPU per request: the CPU time the server's processes (master and workers, "
         "replaced ones included; nginx's too for the nginx front) used during the run, "
