@@ -33,7 +33,7 @@ from reversion.models import Version
 
 from . import preview
 from .admin_import import PrintPageImportMixin
-from .checks import placeholder_count, publish_problems, text_warnings
+from .publishing import placeholder_count, publish_problems, text_warnings
 from .internals import ChecksFieldsTogether, media_lists
 from .models import (
     Article,

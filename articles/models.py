@@ -10,7 +10,7 @@ from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .checks import publish_problems
+from .publishing import publish_problems
 from .images import (
     EXTENSIONS,
     LOADED_RENDITIONS,

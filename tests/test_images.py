@@ -12,7 +12,7 @@ from django.db import transaction
 from django.forms import modelform_factory
 from PIL import Image, features
 
-from articles.checks import publish_problems
+from articles.publishing import publish_problems
 from articles.images import check_photo
 from articles.models import Figure, Rendition
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from articles.build import import_print_page
-from articles.checks import publish_problems
+from articles.publishing import publish_problems
 from articles.models import Article, PrintSource
 from articles.printpage import decode, normalize, parse
 from articles.standins import standin_jpeg
