@@ -252,7 +252,7 @@ def test_the_change_page_is_what_djangos_own_label_and_input_templates_give(
 ):
     # The inline rows write labels and plain inputs in Python, for a gallery's speed: the page
     # must be the very page Django's templates give.
-    from articles import admin as article_admin
+    from articles.admin import forms as article_admin
 
     article = make_article(authors=[make_author()])
     make_figure(article, section=article.sections.get())

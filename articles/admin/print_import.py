@@ -5,8 +5,8 @@ The preview lists every line of the page with the role the reader gave it, its r
 story; a select per line lets the editor correct both, and 重新预览 reads the page again with
 those corrections (no JavaScript needed). The drafts are made from the reading the editor saw.
 
-Kept out of admin.py as a mixin for ArticleAdmin: one idea per file, and the article admin stays
-readable.
+A mixin for ArticleAdmin (articles/admin/__init__.py): one idea per file, and the article
+admin stays readable.
 """
 
 import hashlib
@@ -20,10 +20,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .build import AlreadyImported, import_reading
-from .models import Column
-from .pages import lay_out
-from .printpage import (
+from ..build import AlreadyImported, import_reading
+from ..models import Column
+from ..pages import lay_out
+from ..printpage import (
     MAX_BYTES,
     MAX_STORIES,
     ROLES,
