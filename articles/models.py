@@ -10,21 +10,19 @@ from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .publishing import publish_problems
-from .images import (
-    EXTENSIONS,
-    LOADED_RENDITIONS,
-    PhotoFormField,
-    judged_photo,
-    validate_photo,
-)
+from .images.fields import EXTENSIONS, PhotoFormField, judged_photo, validate_photo
 from .links import link
+from .publishing import publish_problems
 from .text import ascii_slug
 
 # Figures with a photo readers may see: a file, and not a stand-in (Figure.has_photo in SQL).
 REAL_PHOTO = Q(is_placeholder=False) & ~Q(image="")
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+# Where a figure's renditions loaded with it are kept (with_renditions, a Prefetch to_attr;
+# Figure.loaded_renditions() reads them, images.renditions.sync_renditions forgets them).
+LOADED_RENDITIONS = "renditions_loaded"
 
 
 class Column(models.Model):
@@ -393,7 +391,7 @@ class PhotoFieldFile(ImageFieldFile):
 
 
 class PhotoField(models.ImageField):
-    """An ImageField judged by Pillow (articles.images.check_photo) in every form and full_clean."""
+    """An ImageField judged by Pillow (images.fields.check_photo) in every form and full_clean."""
 
     attr_class = PhotoFieldFile
 
@@ -503,8 +501,8 @@ class Figure(models.Model):
         """The renditions loaded with the figure (with_renditions()), else from the database.
 
         Pages load them with the figure (lists: ArticleQuerySet.for_listing; the article
-        page: pages.load_article_page; the admin's thumbnails). images.sync_renditions forgets
-        them when it makes new ones.
+        page: pages.load_article_page; the admin's thumbnails).
+        images.renditions.sync_renditions forgets them when it makes new ones.
         """
         loaded = self.__dict__.get(LOADED_RENDITIONS)
         return self.renditions.all() if loaded is None else loaded

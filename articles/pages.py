@@ -17,8 +17,8 @@ from functools import cached_property
 from django.db import connection
 from django.utils import timezone
 
-from .images import LOADED_RENDITIONS
 from .models import (
+    LOADED_RENDITIONS,
     Article,
     ArticleAuthor,
     Author,

@@ -15,7 +15,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from PIL import Image
 
-from .images import delete_file_on_commit, sync_renditions
+from .images.renditions import delete_file_on_commit, sync_renditions
 from .models import Article, Correction, Figure, Rendition
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def make_renditions_when_figure_saved(sender, instance, raw=False, update_fields
     try:
         sync_renditions(instance)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        # Forms refuse such files (images.check_photo); one that came in another way must not
+        # Forms refuse such files (images.fields.check_photo); one that came in another way must not
         # turn an editor's save into a server error. The figure shows no picture until fixed.
         logger.exception("Could not make renditions for figure %s", instance.pk)
 

@@ -2,7 +2,7 @@
 
 - check_page_file() decides whether a file is a page we accept, from its content, never its
   name: a PDF (read by pypdfium2 in a limited child process, epaper.pdfworker) or a JPEG, PNG
-  or WebP judged by the photo pipeline's own check (articles.images.check_photo).
+  or WebP judged by the photo pipeline's own check (articles.images.fields.check_photo).
 - read_pdf() renders every page of a PDF to a picture and reads its text with positions.
 - sync_page_renditions() writes the WebP sizes and the JPEG fallback readers get, under
   renditions/epaper/<page id>/ with a content hash in the name, like figures' renditions.
@@ -22,13 +22,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from articles.images import (
-    JPEG_QUALITY,
-    WEBP_QUALITY,
-    check_photo,
-    delete_file_on_commit,
-    open_upright,
-)
+from articles.images.fields import check_photo
+from articles.images.render import JPEG_QUALITY, WEBP_QUALITY, open_upright
+from articles.images.renditions import delete_file_on_commit
 
 # A rendered PDF page is this many pixels wide: 140 dpi across a broadsheet, enough to read
 # the small print when a reader zooms in; the largest rendition readers get.

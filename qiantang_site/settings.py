@@ -272,7 +272,7 @@ elif MEDIA_STORAGE == "s3":
 else:
     raise ImproperlyConfigured(f"DJANGO_MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
 
-# Photo uploads (articles/images.py): refused above these limits, checked before decoding.
+# Photo uploads (articles/images/fields.py): refused above these limits, checked before decoding.
 PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_MEGAPIXELS", "50")) * 1_000_000
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from articles.publishing import HEADLINE_MAX_CHARS, publish_problems, text_warnings
 from articles.models import Article, Figure, Section
+from articles.publishing import HEADLINE_MAX_CHARS, publish_problems, text_warnings
 
 from .factories import make_article, make_figure
 
