@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image
 
-from ..models import LOADED_RENDITIONS
+from ..models import LOADED_RENDITIONS, Figure, Rendition
 from .render import oriented_size, render_renditions, rendition_specs
 
 
@@ -42,7 +42,6 @@ def sync_renditions(figure, *, force=False):
         keep = set()
     stale = [r for r in existing if r.spec not in keep]
     replaced_originals = {r.source for r in stale if r.source and r.source != current}
-    Rendition = figure.renditions.model
     for rendition in stale:
         rendition.delete()  # the post_delete handler removes its file after commit
     for rendered in made:
@@ -64,7 +63,6 @@ def sync_renditions(figure, *, force=False):
             save=False,
         )
         rendition.save()
-    Figure = type(figure)
     for name in replaced_originals:
         if not Figure.objects.filter(image=name).exists():
             delete_file_on_commit(figure.image.storage, name)
