@@ -10,6 +10,7 @@ from . import preview as preview_links
 from .models import Article, Author, Column, Section
 from .pagecache import cached_page, not_stored, page_number
 from .pages import load_article_page
+from .permissions import can_see_drafts
 
 PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 10
@@ -83,7 +84,7 @@ def article_detail(request, pk, slug=None):
     preview = False
     if not article.is_public:
         # Staff who may change articles read drafts and scheduled pieces at their real URL.
-        if not request.user.has_perm("articles.change_article"):
+        if not can_see_drafts(request.user):
             raise Http404("没有找到这篇文章。")
         preview = True
     if slug != article.slug:

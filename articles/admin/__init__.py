@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 from .. import preview
 from ..internals import media_lists
 from ..models import Article, Author, Column, Correction, Figure, PrintSource, with_renditions
-from ..permissions import can_edit_article, can_publish
+from ..permissions import can_edit_article, can_publish, can_read_print_sources
 from ..publishing import placeholder_count, publish_problems, text_warnings
 from .changelist import ArticleListMixin, MineFilter, StatusFilter
 from .forms import PLAIN_TEXT, ArticleAdminForm, BoundedChoicesMixin, edit_token, lock_article
@@ -269,14 +269,7 @@ class PrintSourceAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return (
-            request.user.is_active
-            and request.user.is_staff
-            and (
-                request.user.has_perm("articles.view_article")
-                or request.user.has_perm("articles.change_article")
-            )
-        )
+        return can_read_print_sources(request.user)
 
     @admin.display(description="由它生成的文章")
     def made_articles(self, obj):

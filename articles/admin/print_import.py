@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from ..build import AlreadyImported, import_reading
 from ..models import Column
 from ..pages import lay_out
+from ..permissions import can_create_column
 from ..printpage import (
     MAX_BYTES,
     MAX_STORIES,
@@ -241,7 +242,7 @@ class PrintPageImportMixin:
                 form.cleaned_data["text"],
                 column=form.cleaned_data.get("column"),
                 created_by=request.user,
-                may_create_column=request.user.has_perm("articles.add_column"),
+                may_create_column=can_create_column(request.user),
             )
         except AlreadyImported as error:
             url = reverse("admin:articles_article_change", args=[error.article.pk])
