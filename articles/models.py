@@ -440,10 +440,8 @@ class Figure(models.Model):
         width_field="width",
         height_field="height",
         blank=True,
-        help_text=(
-            "JPEG、PNG 或 WebP，最大 25 MB、5000 万像素。原图只存档，读者看到的是"
-            "自动生成的各尺寸版本（已去掉拍摄地点等信息）。"
-        ),
+        # The form field puts the formats and the limits in force before this (images.fields).
+        help_text="原图只存档，读者看到的是自动生成的各尺寸版本（已去掉拍摄地点等信息）。",
     )
     is_placeholder = models.BooleanField(
         "占位图",

@@ -33,18 +33,18 @@ RENDER_WIDTH = 1800
 WEBP_WIDTHS = (480, 800, 1200, 1800)
 FALLBACK_WIDTH = 1200
 
-DEFAULT_MAX_UPLOAD_MB = 60
-DEFAULT_MAX_PDF_PAGES = 64
 # Wall time for one PDF in the child (its CPU is limited there too).
 PDF_SECONDS = 300
 
 
+# The limits are settings (EPAPER_MAX_UPLOAD_MB, EPAPER_MAX_PDF_PAGES), with their defaults in
+# qiantang_site/settings.py only.
 def max_upload_bytes():
-    return getattr(settings, "EPAPER_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024
+    return settings.EPAPER_MAX_UPLOAD_MB * 1024 * 1024
 
 
 def max_pdf_pages():
-    return getattr(settings, "EPAPER_MAX_PDF_PAGES", DEFAULT_MAX_PDF_PAGES)
+    return settings.EPAPER_MAX_PDF_PAGES
 
 
 MESSAGES = {

@@ -33,6 +33,7 @@ from ..printpage import (
     normalize,
     pasted_too_big,
     read_page,
+    readable_size,
 )
 
 
@@ -56,7 +57,8 @@ class PrintPageImportForm(forms.Form):
     file = forms.FileField(
         label="或者上传文本文件",
         required=False,
-        help_text="UTF-8、UTF-16 或 GB18030（GBK）编码的 .txt 文件，不超过 1 MB。上传后以文件内容为准。",
+        help_text=f"UTF-8、UTF-16 或 GB18030（GBK）编码的 .txt 文件，不超过 {readable_size(MAX_BYTES)}。"
+        "上传后以文件内容为准。",
     )
     column = forms.ModelChoiceField(
         Column.objects.all(),

@@ -18,16 +18,22 @@ if features.check("avif"):
 # The extension an original is stored under: the format Pillow found, never the upload's name
 # (an upload named "x.jpg\0.html" would otherwise be kept as "x.jpg.html").
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
-DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 50_000_000
 
 
+# The limits are settings (PHOTO_MAX_UPLOAD_MB, PHOTO_MAX_MEGAPIXELS in the environment), with
+# their defaults in qiantang_site/settings.py only.
 def max_upload_bytes():
-    return getattr(settings, "PHOTO_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+    return settings.PHOTO_MAX_UPLOAD_BYTES
 
 
 def max_pixels():
-    return getattr(settings, "PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    return settings.PHOTO_MAX_PIXELS
+
+
+def limits_text():
+    """What editors are told before they upload, from the limits in force."""
+    megabytes = max_upload_bytes() / 1024 / 1024
+    return f"JPEG、PNG 或 WebP，最大 {megabytes:g} MB、{max_pixels() / 10_000:g} 万像素。"
 
 
 MESSAGES = {
@@ -173,6 +179,10 @@ class PhotoFormField(forms.ImageField):
     """
 
     default_validators = []
+
+    def __init__(self, *, help_text="", **kwargs):
+        # The limits in force, before what the model field says (models.Figure.image).
+        super().__init__(help_text=limits_text() + help_text, **kwargs)
 
     def to_python(self, data):
         upload = forms.FileField.to_python(self, data)
