@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
-from django.utils.functional import cached_property
 
+from .images import render
 from .images.fields import EXTENSIONS, PhotoFormField, judged_photo, validate_photo
 from .links import link
 from .publishing import publish_problems
@@ -506,13 +506,14 @@ class Figure(models.Model):
         return self.renditions.all() if loaded is None else loaded
 
     def _renditions(self, kind):
+        """The loaded renditions of one Rendition.Kind, narrowest first."""
         return sorted(
             (r for r in self.loaded_renditions() if r.kind == kind), key=lambda r: r.width
         )
 
     @property
     def webp_renditions(self):
-        return self._renditions("webp")
+        return self._renditions(Rendition.Kind.WEBP)
 
     def srcset(self, max_width=None):
         return ", ".join(
@@ -532,12 +533,12 @@ class Figure(models.Model):
 
     @property
     def fallback_rendition(self):
-        fallback = self._renditions("jpeg")
+        fallback = self._renditions(Rendition.Kind.JPEG)
         return fallback[0] if fallback else None
 
     @property
     def social_rendition(self):
-        social = self._renditions("social")
+        social = self._renditions(Rendition.Kind.SOCIAL)
         return social[0] if social else None
 
     @property
@@ -545,11 +546,6 @@ class Figure(models.Model):
         """The smallest rendition, for the admin and other small previews."""
         webp = self.webp_renditions
         return webp[0] if webp else self.fallback_rendition
-
-
-# The renditions a <picture> is made of: the WebP sizes and the JPEG fallback (not the social
-# card or the structured-data crops, which only the article page's head uses).
-PICTURE_RENDITIONS = Q(spec__startswith="webp-") | Q(spec__startswith="jpeg-")
 
 
 def with_renditions(queryset=None):
@@ -563,10 +559,18 @@ def with_renditions(queryset=None):
 
 
 class Rendition(models.Model):
+    class Kind(models.TextChoices):
+        # The values are the photo pipeline's (images.render.Kind), which makes each kind.
+        WEBP = render.Kind.WEBP.value, "WebP（按宽度）"
+        JPEG = render.Kind.JPEG.value, "JPEG（后备）"
+        SOCIAL = render.Kind.SOCIAL.value, "分享卡片"
+        CROP = render.Kind.CROP.value, "结构化数据裁切"
+
     figure = models.ForeignKey(
         Figure, verbose_name="图片", on_delete=models.CASCADE, related_name="renditions"
     )
     spec = models.CharField("规格", max_length=40)
+    kind = models.CharField("用途", max_length=10, choices=Kind.choices)
     file = models.FileField("文件", upload_to="renditions/", max_length=255)
     source = models.CharField(
         "来源原图", max_length=255, blank=True, help_text="生成这个版本时所用原图的存储名。"
@@ -586,10 +590,11 @@ class Rendition(models.Model):
     def __str__(self):
         return f"{self.figure_id}:{self.spec}"
 
-    @cached_property  # a rendition's spec never changes: a new spec is a new rendition
-    def kind(self):
-        """ "webp", "jpeg", "social" or "crop": the part of the spec before the first dash."""
-        return self.spec.split("-", 1)[0]
+
+# The renditions a <picture> is made of: the WebP sizes and the JPEG fallback (not the social
+# card or the structured-data crops, which only the article page's head uses).
+PICTURE_KINDS = (Rendition.Kind.WEBP, Rendition.Kind.JPEG)
+PICTURE_RENDITIONS = Q(kind__in=PICTURE_KINDS)
 
 
 class Correction(models.Model):

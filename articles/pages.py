@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .models import (
     LOADED_RENDITIONS,
+    PICTURE_KINDS,
     Article,
     ArticleAuthor,
     Author,
@@ -226,13 +227,13 @@ def _sql():
         ),
         "sections": by_article(Section),
         "figures": by_article(Figure),
-        # Every figure's WebP sizes and JPEG fallback (its <picture>: models.PICTURE_RENDITIONS)
+        # Every figure's WebP sizes and JPEG fallback (its <picture>: models.PICTURE_KINDS)
         # and the lead figure's social card and structured-data crops: metadata.py shares and
         # describes no other.
         "renditions": (
             f"SELECT r.* FROM {table[Rendition]} r WHERE r.figure_id IN"
             f" (SELECT f.id FROM {table[Figure]} f WHERE f.article_id = %s)"
-            " AND (r.spec LIKE %s OR r.spec LIKE %s OR r.figure_id = %s)"
+            " AND (r.kind IN (%s, %s) OR r.figure_id = %s)"
             " ORDER BY r.figure_id, r.width, r.id"
         ),
         "corrections": (
@@ -268,7 +269,7 @@ def load_article_page(pk):
         lead = next((f.pk for f in figures if f.has_photo), None)
         loaded = {figure.pk: [] for figure in figures}
         for rendition in Rendition.objects.raw(
-            sql["renditions"], [pk, "webp-%", "jpeg-%", lead if lead is not None else -1]
+            sql["renditions"], [pk, *map(str, PICTURE_KINDS), lead if lead is not None else -1]
         ):
             loaded[rendition.figure_id].append(rendition)
         for figure in figures:

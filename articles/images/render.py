@@ -4,6 +4,7 @@ bench/renditions.py and the e-paper's pages use it as it is."""
 import io
 import logging
 from dataclasses import dataclass
+from enum import StrEnum
 
 from PIL import Image, ImageCms, ImageOps
 
@@ -19,7 +20,6 @@ SOCIAL_SIZE = (1200, 630)
 STRUCTURED_CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 STRUCTURED_WIDTH = 1200
 MIN_STRUCTURED_PIXELS = 50_000
-CROP_KINDS = {"social", "crop"}
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
 
@@ -30,19 +30,33 @@ EXIF_ORIENTATION = 0x0112
 SRGB_PROFILE = ImageCms.createProfile("sRGB")
 
 
+class Kind(StrEnum):
+    """What a rendition is for: stored with it (models.Rendition.kind), so nothing reads it
+    back out of the spec's name."""
+
+    WEBP = "webp"  # one width of the <picture>
+    JPEG = "jpeg"  # the <picture>'s fallback
+    SOCIAL = "social"  # the share card (Open Graph, Twitter)
+    CROP = "crop"  # a structured-data shape (16:9, 4:3, 1:1)
+
+
+# Renditions that show a part of the original (a box around the focal point), not all of it.
+CROP_KINDS = {Kind.SOCIAL, Kind.CROP}
+
+
 @dataclass(frozen=True)
 class Spec:
-    """One rendition a figure gets: `name` is stored in Rendition.spec."""
+    """One rendition a figure gets: `name` and `kind` are stored in Rendition.spec and .kind."""
 
     name: str
-    kind: str  # "webp", "jpeg" (the fallback), "social" or "crop" (a structured-data shape)
+    kind: Kind
     width: int
     height: int
     ratio: float | None = None  # width / height of the crop, for "social" and "crop"
 
     @property
     def extension(self):
-        return "webp" if self.kind == "webp" else "jpg"
+        return "webp" if self.kind == Kind.WEBP else "jpg"
 
 
 def oriented_size(image):
@@ -66,22 +80,22 @@ def rendition_specs(width, height, focal_x=0.5, focal_y=0.5):
         if w in seen:
             continue  # a small original: one file at its own width covers the larger targets
         seen.add(w)
-        specs.append(Spec(f"webp-{target}", "webp", w, h))
-    specs.append(Spec(f"jpeg-{FALLBACK_WIDTH}", "jpeg", *scaled(FALLBACK_WIDTH)))
+        specs.append(Spec(f"webp-{target}", Kind.WEBP, w, h))
+    specs.append(Spec(f"jpeg-{FALLBACK_WIDTH}", Kind.JPEG, *scaled(FALLBACK_WIDTH)))
     crop = social_crop_box(width, height, focal_x, focal_y)
     crop_w = crop[2] - crop[0]
     social_w = min(SOCIAL_SIZE[0], crop_w)
     social_h = max(1, round(social_w * SOCIAL_SIZE[1] / SOCIAL_SIZE[0]))
     # The focal point is part of the name, so moving it in the admin remakes only this file.
     name = f"social-{SOCIAL_SIZE[0]}x{SOCIAL_SIZE[1]}-{round(focal_x * 100)}-{round(focal_y * 100)}"
-    specs.append(Spec(name, "social", social_w, social_h, SOCIAL_SIZE[0] / SOCIAL_SIZE[1]))
+    specs.append(Spec(name, Kind.SOCIAL, social_w, social_h, SOCIAL_SIZE[0] / SOCIAL_SIZE[1]))
     focus = f"{round(focal_x * 100)}-{round(focal_y * 100)}"
     for label, (rw, rh) in STRUCTURED_CROPS.items():
         # The widest box of this shape the original holds; int() so it never exceeds it.
         crop_w = min(STRUCTURED_WIDTH, int(min(width, height * rw / rh)))
         crop_h = max(1, round(crop_w * rh / rw))
         if crop_w * crop_h >= MIN_STRUCTURED_PIXELS:
-            specs.append(Spec(f"crop-{label}-{focus}", "crop", crop_w, crop_h, rw / rh))
+            specs.append(Spec(f"crop-{label}-{focus}", Kind.CROP, crop_w, crop_h, rw / rh))
     return specs
 
 
@@ -152,7 +166,7 @@ def _encode(image, kind):
     out = io.BytesIO()
     # A fresh info dict: nothing of the original's EXIF, GPS, XMP, IPTC or profile goes out.
     image.info = {}
-    if kind == "webp":
+    if kind == Kind.WEBP:
         image.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
     else:
         image = _flatten_on_white(image)

@@ -27,13 +27,16 @@ def sync_renditions(figure, *, force=False):
             with Image.open(original) as probe:
                 upright = oriented_size(probe)
             wanted = rendition_specs(*upright, figure.focal_x, figure.focal_y)
+            kinds = {spec.name: spec.kind for spec in wanted}
             keep = set()
             if not force:
-                keep = {
-                    r.spec
-                    for r in existing
-                    if r.source == current and r.spec in {s.name for s in wanted}
-                }
+                keep = {r.spec for r in existing if r.source == current and r.spec in kinds}
+                for rendition in existing:
+                    if rendition.spec in keep and rendition.kind != kinds[rendition.spec]:
+                        # A row that lost its kind (one loaded from an archive written before
+                        # there was one): its file is right, only the label is put back.
+                        rendition.kind = kinds[rendition.spec]
+                        rendition.save(update_fields=["kind"])
             missing = [spec for spec in wanted if spec.name not in keep]
             if missing:
                 original.seek(0)
@@ -48,6 +51,7 @@ def sync_renditions(figure, *, force=False):
         rendition = Rendition(
             figure=figure,
             spec=rendered.spec.name,
+            kind=rendered.spec.kind,
             source=current,
             width=rendered.width,
             height=rendered.height,
