@@ -25,60 +25,61 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 LOADED_RENDITIONS = "renditions_loaded"
 
 
-class Column(models.Model):
-    name = models.CharField("栏目名称", max_length=100, unique=True)
-    slug = models.SlugField(
+def slug_field(max_length, named_after):
+    """The URL name of a column or an author: unique, and made from its name when left empty."""
+    return models.SlugField(
         "网址标识",
-        max_length=120,
+        max_length=max_length,
         unique=True,
         blank=True,
-        help_text="只用英文字母、数字和连字符；留空则按栏目名称的拼音自动生成。",
+        help_text=f"只用英文字母、数字和连字符；留空则按{named_after}的拼音自动生成。",
     )
+
+
+class NamedPage(models.Model):
+    """What a column and an author share: a name, a slug made from it (pinyin, unique) and a
+    public page listing their articles (URL name `page_url_name`, by slug)."""
+
+    page_url_name = None
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return link(self.page_url_name, slug=self.slug)
+
+
+class Column(NamedPage):
+    name = models.CharField("栏目名称", max_length=100, unique=True)
+    slug = slug_field(120, "栏目名称")
     description = models.TextField("栏目简介", blank=True)
 
-    class Meta:
+    page_url_name = "articles:column"
+
+    class Meta(NamedPage.Meta):
         verbose_name = "栏目"
         verbose_name_plural = "栏目"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Column, self.name, self.pk)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return link("articles:column", slug=self.slug)
 
 
-class Author(models.Model):
+class Author(NamedPage):
     name = models.CharField("姓名", max_length=50)
-    slug = models.SlugField(
-        "网址标识",
-        max_length=80,
-        unique=True,
-        blank=True,
-        help_text="只用英文字母、数字和连字符；留空则按姓名的拼音自动生成。",
-    )
+    slug = slug_field(80, "姓名")
     bio = models.TextField("简介", blank=True)
 
-    class Meta:
+    page_url_name = "articles:author"
+
+    class Meta(NamedPage.Meta):
         verbose_name = "作者"
         verbose_name_plural = "作者"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Author, self.name, self.pk)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return link("articles:author", slug=self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
