@@ -6,7 +6,7 @@ ArticlePage: a plain object the template, the structured data (metadata.py) and 
 preview read, with no query of their own.
 
 lay_out() places figures among paragraphs. It is the one place that decides it: the public
-page, the share preview and the print-import preview (admin_import.py), which shows the
+page, the share preview and the print-import preview (admin/print_import.py), which shows the
 editor the draft as readers will see it.
 """
 
