@@ -91,14 +91,22 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def next_embargo(self, after):
-        """The next moment an article goes live by itself (published, its time still to come
-        after `after`), or None: until then the public pages stay as they are."""
-        return (
+        """The next moment a public page changes by itself, or None: until then the public
+        pages stay as they are. Two things change them with nobody saving anything: an
+        article going live when its time comes (published, its time still to come after
+        `after`), and an editor's choice for the home page reaching its end time (one query
+        for both, so a cache miss costs what it did)."""
+        going_live = (
             self.filter(status=Article.Status.PUBLISHED, published_at__gt=after)
-            .order_by("published_at")
+            .order_by()
             .values_list("published_at", flat=True)
-            .first()
         )
+        slot_ends = (
+            FrontPageSlot.objects.filter(ends_at__gt=after)
+            .order_by()
+            .values_list("ends_at", flat=True)
+        )
+        return going_live.union(slot_ends).order_by("published_at").first()
 
     def for_listing(self):
         """What a list item shows: column, authors in order, the lead figure for the thumbnail.
@@ -119,8 +127,14 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
+        # The desk's states (articles/workflow.py moves an article between them). A signed-off
+        # article whose time is still to come is "scheduled" (定时): the same state, a future
+        # published_at; it goes live by itself when its time comes.
         DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "发布"
+        SUBMITTED = "submitted", "待审"
+        RETURNED = "returned", "退回"
+        PUBLISHED = "published", "已签发"
+        WITHDRAWN = "withdrawn", "撤下"
 
     kicker = models.CharField(
         "引题", max_length=200, blank=True, help_text="标题上方的一行引题，可留空。"
@@ -197,6 +211,29 @@ class Article(models.Model):
         editable=False,
         help_text="由导入程序填写，用来避免重复导入同一版面。",
     )
+    source = models.CharField(
+        "来源",
+        max_length=100,
+        blank=True,
+        help_text="稿件来源，例如“杭州日报”“新华社”；没有署名作者时签发前必须填写。",
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签发编辑",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField("签发时间", null=True, blank=True, editable=False)
+    show_desk_editor = models.BooleanField(
+        "文末署责任编辑",
+        default=True,
+        help_text="按报纸惯例，在文章末尾显示签发编辑的名字（责任编辑）。",
+    )
+    withdrawn_reason = models.TextField("撤下原因", blank=True, editable=False)
+    withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
@@ -216,7 +253,7 @@ class Article(models.Model):
         verbose_name = "文章"
         verbose_name_plural = "文章"
         ordering = ["-published_at", "-id"]
-        permissions = [("publish_article", "可以发布、定时发布和撤下文章")]
+        permissions = [("publish_article", "可以签发、定时发布、退回和撤下文章")]
         indexes = [
             # Every public list asks for published articles newest first, and the page cache
             # for the next embargo: one index walk instead of a sort of the whole archive.
@@ -293,6 +330,35 @@ class Article(models.Model):
 
     def description(self):
         return self.summary or self.first_paragraph()
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def state_label(self):
+        """The state as the desk says it: a signed-off article still to come is 定时."""
+        if self.is_scheduled:
+            return f"定时（{timezone.localtime(self.published_at):%m-%d %H:%M}）"
+        if self.status == self.Status.PUBLISHED:
+            return "已上线"
+        return self.get_status_display()
+
+    @property
+    def desk_editor(self):
+        """The name printed as 责任编辑 at the foot: the editor who signed it off, unless the
+        editor chose not to show it; print's own 责任编辑 when it came from a print page and
+        nobody signed it off here."""
+        user = self.signed_off_by if self.signed_off_by_id else None
+        if user is not None and self.show_desk_editor:
+            return user.get_full_name() or user.get_username()
+        if self.signed_off_by_id is None:
+            return self.print_editors
+        return ""
 
 
 def byline_groups(bylines):
@@ -612,6 +678,77 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.note[:40]
+
+
+class Transition(models.Model):
+    """One move of an article between the desk's states: who, when, from what to what, and
+    the note (required when an editor sends it back or takes it down)."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+    publish_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "稿件流转记录"
+        verbose_name_plural = "稿件流转记录"
+        ordering = ["at", "id"]
+        indexes = [
+            # The dashboard: the newest move of each article in a state, and "handed in when".
+            models.Index(fields=["article", "-at"], name="transition_article_newest"),
+        ]
+
+    def __str__(self):
+        return (
+            f"《{self.article}》{self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
+
+    @property
+    def who(self):
+        if self.user is None:
+            return "（已删除的账号）"
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class FrontPageSlot(models.Model):
+    """An editor's choice for the home page: the lead story (头条) or one of the ordered
+    recommendations (推荐), until an optional end time. An empty or expired slot is filled
+    by the newest article, as the home page does without choices (articles/frontpage.py)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "头条"
+        FEATURED = "featured", "推荐"
+
+    role = models.CharField("位置", max_length=10, choices=Role.choices, default=Role.FEATURED)
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="front_page_slots"
+    )
+    ends_at = models.DateTimeField(
+        "截止时间", null=True, blank=True, help_text="到这个时间自动撤出首页；留空则一直保留。"
+    )
+    position = models.PositiveSmallIntegerField("顺序", default=0, db_index=True)
+
+    class Meta:
+        verbose_name = "首页编排"
+        verbose_name_plural = "首页编排"
+        ordering = ["position", "id"]
+        permissions = [("arrange_front_page", "可以编排首页")]
+
+    def __str__(self):
+        return f"{self.get_role_display()}：{self.article}"
 
 
 class PrintSource(models.Model):

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import metadata, search
+from . import frontpage, metadata, search
 from . import preview as preview_links
 from .models import Article, Author, Column, Section
 from .pagecache import cached_page, not_stored, page_number
@@ -36,7 +36,11 @@ def list_response(request, template, context):
 @cached_page(query=LIST_QUERY)
 def home(request):
     page = paginate(request, Article.objects.published().for_listing())
-    return list_response(request, "articles/home.html", {"page": page})
+    context = {"page": page, "front": None}
+    if page.number == 1:
+        # The first page as editors arranged it (头条, 推荐), the newest filling the rest.
+        context["front"] = frontpage.arrange(PAGE_SIZE)
+    return list_response(request, "articles/home.html", context)
 
 
 def listing(request, queryset, *, label, name, about, empty, hide_column=False):
