@@ -723,6 +723,24 @@ class Transition(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
 
+class FrontPage(models.Model):
+    """The home page as editors arrange it: one row (pk 1) holding the ordered slots, so the
+    whole arrangement is one admin page."""
+
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "首页编排"
+        verbose_name_plural = "首页编排"
+
+    def __str__(self):
+        return "首页编排"
+
+    @classmethod
+    def the_one(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
 class FrontPageSlot(models.Model):
     """An editor's choice for the home page: the lead story (头条) or one of the ordered
     recommendations (推荐), until an optional end time. An empty or expired slot is filled
@@ -732,6 +750,9 @@ class FrontPageSlot(models.Model):
         LEAD = "lead", "头条"
         FEATURED = "featured", "推荐"
 
+    front_page = models.ForeignKey(
+        FrontPage, on_delete=models.CASCADE, related_name="slots", default=1, editable=False
+    )
     role = models.CharField("位置", max_length=10, choices=Role.choices, default=Role.FEATURED)
     article = models.ForeignKey(
         Article, verbose_name="文章", on_delete=models.CASCADE, related_name="front_page_slots"
@@ -742,10 +763,9 @@ class FrontPageSlot(models.Model):
     position = models.PositiveSmallIntegerField("顺序", default=0, db_index=True)
 
     class Meta:
-        verbose_name = "首页编排"
-        verbose_name_plural = "首页编排"
+        verbose_name = "首页位置"
+        verbose_name_plural = "首页位置"
         ordering = ["position", "id"]
-        permissions = [("arrange_front_page", "可以编排首页")]
 
     def __str__(self):
         return f"{self.get_role_display()}：{self.article}"

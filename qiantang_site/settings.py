@@ -76,7 +76,8 @@ if ADMIN_PATH == "/":
     raise ImproperlyConfigured("DJANGO_ADMIN_PATH must not be empty: the site's pages live at /.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the desk's dashboard as its front page.
+    "qiantang_site.apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

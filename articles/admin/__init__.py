@@ -296,3 +296,5 @@ class ColumnAdmin(admin.ModelAdmin):
 class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
+
+from . import front_page  # noqa: E402, F401  (首页编排)
