@@ -227,10 +227,12 @@ class Article(models.Model):
         related_name="+",
     )
     signed_off_at = models.DateTimeField("签发时间", null=True, blank=True, editable=False)
-    show_desk_editor = models.BooleanField(
-        "文末署责任编辑",
-        default=True,
-        help_text="按报纸惯例，在文章末尾显示签发编辑的名字（责任编辑）。",
+    desk_editor = models.CharField(
+        "网络责任编辑",
+        max_length=100,
+        blank=True,
+        help_text="第一次签发时自动填上签发编辑的名字，按报纸惯例显示在文章末尾；"
+        "可以改成别人，清空则不署名（见报文章改署见报时的责任编辑）。",
     )
     withdrawn_reason = models.TextField("撤下原因", blank=True, editable=False)
     withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True, editable=False)
@@ -349,16 +351,10 @@ class Article(models.Model):
         return self.get_status_display()
 
     @property
-    def desk_editor(self):
-        """The name printed as 责任编辑 at the foot: the editor who signed it off, unless the
-        editor chose not to show it; print's own 责任编辑 when it came from a print page and
-        nobody signed it off here."""
-        user = self.signed_off_by if self.signed_off_by_id else None
-        if user is not None and self.show_desk_editor:
-            return user.get_full_name() or user.get_username()
-        if self.signed_off_by_id is None:
-            return self.print_editors
-        return ""
+    def foot_editor(self):
+        """The name printed as 责任编辑 at the foot: the desk's (filled when an editor signs
+        it off), else print's own for an article that came from a print page."""
+        return self.desk_editor or self.print_editors
 
 
 def byline_groups(bylines):

@@ -131,6 +131,10 @@ def apply(article, action_name, user, *, note="", publish_at=None, check=True):
                 if problems:
                     raise ValidationError(["这篇文章还不能签发：", *problems], code="not_ready")
             article.published_at = publish_at or now
+            if article.signed_off_at is None and not article.desk_editor:
+                # The first sign-off names its editor at the foot (they may change it).
+                article.desk_editor = (user.get_full_name() or user.get_username())[:100]
+                fields.append("desk_editor")
             article.signed_off_by = user
             article.signed_off_at = now
             article.withdrawn_reason = ""
