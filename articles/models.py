@@ -345,7 +345,7 @@ class Article(models.Model):
     def state_label(self):
         """The state as the desk says it: a signed-off article still to come is 定时."""
         if self.is_scheduled:
-            return f"定时（{timezone.localtime(self.published_at):%m-%d %H:%M}）"
+            return f"定时发布（{timezone.localtime(self.published_at):%Y-%m-%d %H:%M}）"
         if self.status == self.Status.PUBLISHED:
             return "已上线"
         return self.get_status_display()

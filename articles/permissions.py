@@ -14,7 +14,8 @@ def can_publish(user):
 
 
 def can_edit_article(user, article):
-    """Editors edit everything; a reporter only the drafts they created.
+    """Editors edit everything; a reporter only the drafts they created, and those sent back
+    to them. A story handed in (待审) is the desk's until the reporter takes it back.
 
     `article` None asks about articles in general (the admin's list, a new article). Whoever
     may edit an article may also make share-preview links to it (admin/history.py).
@@ -23,7 +24,8 @@ def can_edit_article(user, article):
         return False
     if article is None or can_publish(user):
         return True
-    return article.status == Article.Status.DRAFT and article.created_by_id == user.pk
+    editable = (Article.Status.DRAFT, Article.Status.RETURNED)
+    return article.status in editable and article.created_by_id == user.pk
 
 
 def can_see_drafts(user):

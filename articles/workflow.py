@@ -96,14 +96,10 @@ def sign_off_problems(article):
     return problems
 
 
-def apply(article, action_name, user, *, note="", publish_at=None, check=True):
-    """Move `article` by `action_name` on behalf of `user`; returns the Transition.
-
-    Raises PermissionDenied when the user may not, ValidationError when the move is not
-    possible (a missing note, the checks before publishing). `publish_at` is the sign-off
-    time (None: now; a future time schedules it). With check=False the caller has already
-    run the checks before publishing on the parts it is about to save (the article form).
-    """
+def check(user, article, action_name, note="", *, new=False):
+    """The Action `user` may take on `article`, or an exception: PermissionDenied when they
+    may not, ValidationError when the move needs something (a note). `new`: an article being
+    created in the same request, which is its creator's own draft."""
     action = ACTIONS.get(action_name)
     if action is None:
         raise ValidationError("没有这个操作。", code="unknown_action")
@@ -112,61 +108,75 @@ def apply(article, action_name, user, *, note="", publish_at=None, check=True):
         raise ValidationError(f"说明最多 {MAX_NOTE_CHARS} 字。", code="note_too_long")
     if action.note == "required" and not note:
         raise ValidationError(NOTE_REQUIRED[action.name], code="note_required")
+    if new:
+        if action.name not in ("submit", "sign_off") or (
+            action.editors_only and not is_editor(user)
+        ):
+            raise PermissionDenied(f"新稿件不能直接{action.label}。")
+        return action
+    reason = refusal(user, article, action)
+    if reason is not None:
+        raise PermissionDenied(reason)
+    return action
+
+
+def move(article, action, user, *, note="", publish_at=None, now=None):
+    """Set the fields `action` changes on `article` (not saved); returns their names."""
+    now = now or timezone.now()
+    fields = ["status", "updated_at"]
+    if action.name == "sign_off":
+        if article.signed_off_at is None and not article.desk_editor:
+            # The first sign-off names its editor at the foot (they may change it).
+            article.desk_editor = (user.get_full_name() or user.get_username())[:100]
+            fields.append("desk_editor")
+        article.published_at = publish_at or now
+        article.signed_off_by = user
+        article.signed_off_at = now
+        article.withdrawn_reason = ""
+        article.withdrawn_at = None
+        fields += ["published_at", "signed_off_by", "signed_off_at"]
+        fields += ["withdrawn_reason", "withdrawn_at"]
+    elif action.name == "withdraw":
+        article.withdrawn_reason = (note or "").strip()
+        article.withdrawn_at = now
+        fields += ["withdrawn_reason", "withdrawn_at"]
+    article.status = action.target
+    return fields
+
+
+def apply(article, action_name, user, *, note="", publish_at=None):
+    """Move `article` by `action_name` on behalf of `user`; returns the Transition.
+
+    Raises PermissionDenied when the user may not, ValidationError when the move is not
+    possible (a missing note, the checks before publishing). `publish_at` is the sign-off
+    time (None: now; a future time schedules it).
+    """
     with transaction.atomic():
         # Lock the row: two editors pressing 签发 and 退回 at the same instant must not both
         # succeed from 待审. (SQLite serialises writers instead.)
         locked = Article.objects.select_for_update().get(pk=article.pk)
         article.status = locked.status
-        reason = refusal(user, article, action)
-        if reason is not None:
-            raise PermissionDenied(reason)
-        now = timezone.now()
-        before = article.status
-        fields = ["status", "updated_at"]
+        action = check(user, article, action_name, note)
         if action.name == "sign_off":
-            if check:
-                from .checks import publish_problems
+            from .publishing import publish_problems
 
-                problems = sign_off_problems(article) + publish_problems(article)
-                if problems:
-                    raise ValidationError(["这篇文章还不能签发：", *problems], code="not_ready")
-            article.published_at = publish_at or now
-            if article.signed_off_at is None and not article.desk_editor:
-                # The first sign-off names its editor at the foot (they may change it).
-                article.desk_editor = (user.get_full_name() or user.get_username())[:100]
-                fields.append("desk_editor")
-            article.signed_off_by = user
-            article.signed_off_at = now
-            article.withdrawn_reason = ""
-            article.withdrawn_at = None
-            fields += ["published_at", "signed_off_by", "signed_off_at"]
-            fields += ["withdrawn_reason", "withdrawn_at"]
-        elif action.name == "withdraw":
-            article.withdrawn_reason = note
-            article.withdrawn_at = now
-            fields += ["withdrawn_reason", "withdrawn_at"]
+            problems = sign_off_problems(article) + publish_problems(article)
+            if problems:
+                raise ValidationError(["这篇文章还不能签发：", *problems], code="not_ready")
+        before = article.status
         was_public = article.is_public
-        article.status = action.target
+        fields = move(article, action, user, note=note, publish_at=publish_at)
         article.save(update_fields=fields)
         if was_public and not article.is_public:
             # A preview link shared before must not show what is edited after the takedown.
             from .preview import revoke_links
 
             revoke_links(article)
-        return Transition.objects.create(
-            article=article,
-            action=action.name,
-            from_status=before,
-            to_status=action.target,
-            user=user,
-            at=now,
-            note=note,
-            publish_at=article.published_at if action.name == "sign_off" else None,
-        )
+        return record(article, action.name, before, user, note)
 
 
-def record(article, action_name, before, user, note="", publish_at=None):
-    """Record a move the article form has already made (it saved the new state itself)."""
+def record(article, action_name, before, user, note=""):
+    """Record a move made (`article` saved in its new state, in the same transaction)."""
     return Transition.objects.create(
         article=article,
         action=action_name,
@@ -174,7 +184,7 @@ def record(article, action_name, before, user, note="", publish_at=None):
         to_status=article.status,
         user=user,
         note=(note or "").strip(),
-        publish_at=publish_at,
+        publish_at=article.published_at if action_name == "sign_off" else None,
     )
 
 

@@ -101,7 +101,7 @@ def test_signing_off_for_a_time_schedules_it_and_records_the_desk_editor(time_ma
     article.refresh_from_db()
     assert article.is_scheduled and not article.is_public
     assert article.signed_off_by == editor and article.desk_editor
-    assert article.state_label.startswith("定时")
+    assert article.state_label.startswith("定时发布")
     time_machine.move_to(now + timedelta(hours=3, seconds=1), tick=False)
     assert Article.objects.get(pk=article.pk).is_public
 

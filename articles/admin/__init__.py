@@ -16,12 +16,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 
-from .. import preview
+from .. import preview, workflow
 from ..internals import media_lists
 from ..models import Article, Author, Column, Correction, Figure, PrintSource, with_renditions
 from ..permissions import can_edit_article, can_publish, can_read_print_sources
 from ..publishing import placeholder_count, publish_problems, text_warnings
 from .changelist import ArticleListMixin, MineFilter, StatusFilter
+from .desk import ArticleDeskMixin
 from .forms import PLAIN_TEXT, ArticleAdminForm, BoundedChoicesMixin, edit_token, lock_article
 from .history import ArticleHistoryMixin
 from .inlines import ArticleAuthorInline, CorrectionInline, FigureInline, SectionInline
@@ -41,6 +42,7 @@ def message_list(heading, css_class, messages):
 @admin.register(Article)
 class ArticleAdmin(
     BoundedChoicesMixin,
+    ArticleDeskMixin,
     ArticleListMixin,
     ArticleHistoryMixin,
     PrintPageImportMixin,
@@ -75,11 +77,29 @@ class ArticleAdmin(
     ]
     date_hierarchy = "published_at"
     inlines = [ArticleAuthorInline, SectionInline, FigureInline, CorrectionInline]
-    actions = ["publish_now", "unpublish"]
-    readonly_fields = ["created_by", "publish_checks", "print_source_link"]
+    actions = ["publish_now"]
+    readonly_fields = ["state_display", "created_by", "publish_checks", "print_source_link"]
+    save_on_top = True
     fieldsets = [
-        (None, {"fields": ["column", "kicker", "title", "subtitle", "slug", "summary"]}),
-        ("发布", {"fields": [("status", "published_at"), "created_by", "publish_checks"]}),
+        (
+            None,
+            {"fields": ["column", "kicker", "title", "subtitle", "slug", "summary", "source"]},
+        ),
+        (
+            "审稿与签发",
+            {
+                "fields": [
+                    "state_display",
+                    "published_at",
+                    "transition_note",
+                    "desk_editor",
+                    "created_by",
+                    "publish_checks",
+                ],
+                "description": "写好后按页面底部的“交给编辑审稿”；编辑在这里退回或签发。"
+                "签发时发布时间留空即立即上线，填将来的时间即定时发布。",
+            },
+        ),
         (
             "图片与版面",
             {
@@ -146,11 +166,12 @@ class ArticleAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.current_token = self._token(request, obj) if obj is not None else ""
+        form.user = request.user
         if not can_publish(request.user):
             for name in ArticleAdminForm.LOCKED_FOR_REPORTERS:
                 if name in form.base_fields:
                     form.base_fields[name].disabled = True
-                    form.base_fields[name].help_text = "只有编辑可以发布或定时发布。"
+                    form.base_fields[name].help_text = "由编辑签发时填写。"
         return form
 
     def get_formsets_with_inlines(self, request, obj=None):
@@ -181,20 +202,30 @@ class ArticleAdmin(
         return can_publish(request.user)
 
     def save_model(self, request, obj, form, change):
-        if not can_publish(request.user):
-            # Second line of defence behind the locked fields: nothing a reporter saves is public.
-            was_published = (
-                change
-                and Article.objects.filter(pk=obj.pk).exclude(status=Article.Status.DRAFT).exists()
-            )
-            if obj.status != Article.Status.DRAFT or was_published:
-                raise PermissionDenied("只有编辑可以发布文章。")
+        action = form.action  # a move button, allowed by the form (articles/workflow.py)
+        if not can_publish(request.user) and (action is None or action.editors_only):
+            # Second line of defence behind the form: nothing a reporter saves is public.
+            was_public = change and Article.objects.published().filter(pk=obj.pk).exists()
+            if obj.status == Article.Status.PUBLISHED or was_public:
+                raise PermissionDenied("只有编辑可以签发文章。")
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
         was_public = change and Article.objects.published().filter(pk=obj.pk).exists()
+        before = (
+            Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+            if change
+            else Article.Status.DRAFT
+        )
+        note = form.cleaned_data.get("transition_note", "")
+        if action is not None:
+            obj.status = before
+            workflow.move(obj, action, request.user, note=note, publish_at=obj.published_at)
         super().save_model(request, obj, form, change)
+        if action is not None:
+            workflow.record(obj, action.name, before, request.user, note)
+            self.message_user(request, action.done, messages.SUCCESS)
         if was_public and not obj.is_public:
-            # Taken down (back to draft, or embargoed again): links shared before stop working.
+            # Taken down (or embargoed again): links shared before stop working.
             revoked = preview.revoke_links(obj)
             if revoked:
                 self.message_user(request, f"文章已撤下，它的 {revoked} 个分享预览链接已同时撤销。")
@@ -296,5 +327,6 @@ class ColumnAdmin(admin.ModelAdmin):
 class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
+
 
 from . import front_page  # noqa: E402, F401  (首页编排)

@@ -2,12 +2,13 @@
 
 import reversion
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import preview
+from .. import workflow
 from ..models import Article
-from ..publishing import placeholder_count, publish_problems
+from ..publishing import placeholder_count
 from .inlines import figure_thumbnail
 
 
@@ -18,16 +19,24 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "草稿"), ("scheduled", "定时发布"), ("live", "已上线")]
+        return [
+            ("draft", "草稿"),
+            ("submitted", "待审"),
+            ("returned", "退回"),
+            ("scheduled", "定时发布"),
+            ("live", "已上线"),
+            ("withdrawn", "撤下"),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        if self.value() == "draft":
-            return queryset.filter(status=Article.Status.DRAFT)
-        if self.value() == "scheduled":
+        value = self.value()
+        if value in ("draft", "submitted", "returned", "withdrawn"):
+            return queryset.filter(status=value)
+        if value == "scheduled":
             return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-        if self.value() == "live":
-            return queryset.filter(pk__in=Article.objects.published().values("pk"))
+        if value == "live":
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
         return queryset
 
 
@@ -51,11 +60,7 @@ class ArticleListMixin:
 
     @admin.display(description="状态", ordering="status")
     def status_label(self, obj):
-        if obj.status == Article.Status.PUBLISHED and obj.published_at and not obj.is_public:
-            return f"定时发布（{timezone.localtime(obj.published_at):%Y-%m-%d %H:%M}）"
-        if obj.is_public:
-            return "已上线"
-        return obj.get_status_display()
+        return obj.state_label
 
     @admin.display(description="作者")
     def byline(self, obj):
@@ -79,35 +84,21 @@ class ArticleListMixin:
             return format_html('<strong class="photos-missing">{}</strong>', "，".join(parts))
         return "齐全" if figures else "—"
 
-    @admin.action(description="立即发布所选文章", permissions=["publish"])
+    @admin.action(description="立即签发所选文章", permissions=["publish"])
     def publish_now(self, request, queryset):
         published, refused = 0, []
-        now = timezone.now()
         for article in queryset.prefetch_related("sections", "figures"):
             if article.is_public:
                 continue
-            problems = publish_problems(article)
-            if problems:
-                refused.append(f"《{article.title}》：{' '.join(problems)}")
+            try:
+                workflow.apply(article, "sign_off", request.user)
+            except (PermissionDenied, ValidationError) as problem:
+                text = " ".join(getattr(problem, "messages", None) or [str(problem)])
+                refused.append(f"《{article.title}》：{text}")
                 continue
-            article.status = Article.Status.PUBLISHED
-            article.published_at = now
-            article.save(update_fields=["status", "published_at", "updated_at"])
             published += 1
         if published:
-            reversion.set_comment("立即发布")
-            self.message_user(request, f"已发布 {published} 篇文章。", messages.SUCCESS)
+            reversion.set_comment("立即签发")
+            self.message_user(request, f"已签发 {published} 篇文章。", messages.SUCCESS)
         for line in refused:
-            self.message_user(request, f"没有发布{line}", messages.ERROR)
-
-    @admin.action(description="撤下所选文章（退回草稿）", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(status=Article.Status.DRAFT):
-            article.status = Article.Status.DRAFT
-            article.save(update_fields=["status", "updated_at"])
-            # A preview link shared before must not show what is edited after the takedown.
-            preview.revoke_links(article)
-            count += 1
-        reversion.set_comment("撤下，退回草稿")
-        self.message_user(request, f"已撤下 {count} 篇文章，退回草稿。", messages.SUCCESS)
+            self.message_user(request, f"没有签发{line}", messages.ERROR)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.fields.files import FieldFile
@@ -19,6 +19,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
+from .. import workflow
 from ..internals import ChecksFieldsTogether
 from ..models import Article, Section
 
@@ -262,7 +263,7 @@ class ArticleAdminForm(forms.ModelForm):
     article was saved by someone else since, the save is refused and the typed text kept.
     """
 
-    LOCKED_FOR_REPORTERS = ("status", "published_at")
+    LOCKED_FOR_REPORTERS = ("published_at",)
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     overwrite = forms.BooleanField(
@@ -270,8 +271,19 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         help_text="只有在看过对方的修改、确定要用你现在这一版替换时才勾选。",
     )
-    # Set per request by ArticleAdmin.get_form: the token of the article as it stands now.
+    transition_note = forms.CharField(
+        label="说明",
+        required=False,
+        max_length=workflow.MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="交稿、退回、撤下时写给对方的话，记在稿件历史里；退回和撤下必须写明原因。",
+    )
+    # Set per request by ArticleAdmin.get_form: the token of the article as it stands now,
+    # and who is saving.
     current_token = ""
+    user = None
+    # The move a button asked for (articles/workflow.py), once clean() has allowed it.
+    action = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -301,11 +313,39 @@ class ArticleAdminForm(forms.ModelForm):
             field = self.fields.get(name)
             if field is not None and field.disabled and self._posted_change(name, field):
                 raise ValidationError(
-                    "你没有发布权限：只有编辑可以发布、定时发布或撤下文章。稿件仍是草稿，"
-                    "写好后请交给编辑发布。",
+                    "你没有签发权限：只有编辑可以签发、定时发布或撤下文章。"
+                    "写好后请按“交给编辑审稿”。",
                     code="publish_permission",
                 )
+        self._clean_transition(cleaned_data)
         return cleaned_data
+
+    def _clean_transition(self, cleaned_data):
+        """The move a button (name `_transition`) asks for: allowed, or an error shown on the
+        form with everything typed kept."""
+        self.action = None
+        name = self.data.get("_transition")
+        if not name:
+            return
+        note = cleaned_data.get("transition_note", "")
+        new = self.instance.pk is None
+        if not new:
+            # The state as it stands (the row is locked for this save by ArticleAdmin).
+            self.instance.status = (
+                Article.objects.filter(pk=self.instance.pk).values_list("status", flat=True).get()
+            )
+        try:
+            self.action = workflow.check(self.user, self.instance, name, note, new=new)
+        except (PermissionDenied, ValidationError) as refused:
+            message = refused.messages if isinstance(refused, ValidationError) else [str(refused)]
+            raise ValidationError(["没有保存，也没有改变稿件状态：", *message]) from None
+        if self.action.name == "sign_off":
+            # The sections inline runs the checks before publishing on what was posted, and
+            # the byline-or-source check (PublishCheckedFormSet) when it sees this.
+            self.instance.status = Article.Status.PUBLISHED
+            self.instance.signing_off = True
+            if cleaned_data.get("published_at") is None:
+                cleaned_data["published_at"] = timezone.now()  # no time given: now
 
     def _posted_change(self, name, field):
         raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))

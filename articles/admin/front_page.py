@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from .. import frontpage
 from ..models import Article, FrontPage, FrontPageSlot
+from .inlines import SORTABLE_TABULAR
 
-SORTABLE_TABULAR = "adminsortable2/edit_inline/tabular-django-6.0.html"
 PREVIEW_SIZE = 8
 
 

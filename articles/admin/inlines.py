@@ -141,9 +141,16 @@ class PublishCheckedFormSet(PositionedFormSet):
         if sections is None or (figure_formset is not None and figures is None):
             return
         problems = publish_problems(article, sections, figures)
+        if getattr(article, "signing_off", False) and not article.source.strip():
+            bylines = next(
+                (fs for fs in self.sibling_formsets or [] if fs.model is ArticleAuthor), None
+            )
+            kept = kept_instances(bylines) if bylines is not None else None
+            if not kept:
+                problems.append("签发前需要署名作者或填写“来源”（例如 杭州日报、新华社）。")
         if problems:
             raise ValidationError(
-                ["这篇文章还不能发布（或定时发布）。请先改好下面的问题，或把状态改回“草稿”保存："]
+                ["这篇文章还不能签发（或定时发布）。请先改好下面的问题，或只按“保存”存为草稿："]
                 + problems
             )
 
