@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from reversion.models import Version
 
 from .. import preview
-from ..models import Article, Figure, Section
+from ..models import Article, Figure, Section, Transition
 from ..revisions import compare, missing_image_files, restore_changes
 from .forms import edit_token, lock_article
 from .inlines import move_positions_aside
@@ -91,8 +91,10 @@ class ArticleHistoryMixin:
             }
             for version in versions
         ]
+        moves = Transition.objects.filter(article_id=Article._meta.pk.to_python(object_id))
         extra_context = {
             "action_list": action_list,
+            "moves": moves.select_related("user").order_by("-at", "-id"),
             "compare_url": reverse("admin:articles_article_compare", args=[object_id]),
             **(extra_context or {}),
         }
