@@ -730,7 +730,7 @@ class FrontPage(models.Model):
         verbose_name_plural = "首页编排"
 
     def __str__(self):
-        return "首页编排"
+        return "当前的头条和推荐"
 
     @classmethod
     def the_one(cls):

@@ -6,11 +6,9 @@ preview links) and print_import.py (the import page).
 """
 
 from adminsortable2.admin import SortableAdminBase
-from django import VERSION as DJANGO_VERSION
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.forms import Media  # not django.forms as `forms`: here that name is forms.py
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -25,7 +23,13 @@ from .changelist import ArticleListMixin, MineFilter, StatusFilter
 from .desk import ArticleDeskMixin
 from .forms import PLAIN_TEXT, ArticleAdminForm, BoundedChoicesMixin, edit_token, lock_article
 from .history import ArticleHistoryMixin
-from .inlines import ArticleAuthorInline, CorrectionInline, FigureInline, SectionInline
+from .inlines import (
+    ArticleAuthorInline,
+    CorrectionInline,
+    FigureInline,
+    SectionInline,
+    SortableMediaFix,
+)
 from .print_import import PrintPageImportMixin
 
 admin.site.site_header = "钱塘观察 稿件管理"
@@ -46,6 +50,7 @@ class ArticleAdmin(
     ArticleListMixin,
     ArticleHistoryMixin,
     PrintPageImportMixin,
+    SortableMediaFix,
     SortableAdminBase,
     VersionAdmin,
 ):
@@ -136,15 +141,6 @@ class ArticleAdmin(
         if model is Article:
             kwargs["follow"] = tuple(f for f in kwargs.get("follow", ()) if f != "corrections")
         super().reversion_register(model, **kwargs)
-
-    @property
-    def media(self):
-        # adminsortable2 swaps Django's actions.js for its own copy named after the Django
-        # version, and has none for 6.1; Django's own file is the right one for this list.
-        css, js = media_lists(super().media)
-        theirs = "adminsortable2/js/actions-{}.{}.js".format(*DJANGO_VERSION)
-        js = ["admin/js/actions.js" if item == theirs else item for item in js]
-        return Media(css=css, js=js)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -12,14 +12,14 @@ from adminsortable2.admin import (
     SortableTabularInline,
 )
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from .. import frontpage
 from ..models import Article, FrontPage, FrontPageSlot
-from .inlines import SORTABLE_TABULAR
+from .inlines import SORTABLE_TABULAR, SortableMediaFix
 
 PREVIEW_SIZE = 8
 
@@ -76,7 +76,7 @@ class FrontPageSlotInline(SortableTabularInline):
 
 
 @admin.register(FrontPage)
-class FrontPageAdmin(SortableAdminBase, admin.ModelAdmin):
+class FrontPageAdmin(SortableMediaFix, SortableAdminBase, admin.ModelAdmin):
     inlines = [FrontPageSlotInline]
     fields = []
     change_form_template = "admin/articles/frontpage/change_form.html"
@@ -102,5 +102,5 @@ class FrontPageAdmin(SortableAdminBase, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request, obj):
-        self.message_user(request, "首页编排已保存，首页已经更新。")
+        self.message_user(request, "首页编排已保存，首页已经更新。", messages.SUCCESS)
         return redirect(request.path)

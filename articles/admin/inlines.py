@@ -7,16 +7,19 @@ from adminsortable2.admin import (
     SortableStackedInline,
     SortableTabularInline,
 )
+from django import VERSION as DJANGO_VERSION
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.forms import Media
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from ..internals import media_lists
 from ..models import Article, ArticleAuthor, Correction, Figure, Section, with_renditions
 from ..permissions import can_edit_article
 from ..publishing import publish_problems
@@ -34,6 +37,19 @@ from .forms import (
 # (checked with diff), so the 6.0 copies are the right ones.
 SORTABLE_STACKED = "adminsortable2/edit_inline/stacked-django-6.0.html"
 SORTABLE_TABULAR = "adminsortable2/edit_inline/tabular-django-6.0.html"
+
+
+class SortableMediaFix:
+    """For a ModelAdmin with SortableAdminBase: adminsortable2 swaps Django's actions.js for
+    its own copy named after the Django version, and has none for 6.1; Django's own file is
+    the right one."""
+
+    @property
+    def media(self):
+        css, js = media_lists(super().media)
+        theirs = "adminsortable2/js/actions-{}.{}.js".format(*DJANGO_VERSION)
+        js = ["admin/js/actions.js" if item == theirs else item for item in js]
+        return Media(css=css, js=js)
 
 
 def move_positions_aside(rows):
