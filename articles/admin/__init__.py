@@ -15,7 +15,6 @@ from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 
 from .. import preview, workflow
-from ..internals import media_lists
 from ..models import Article, Author, Column, Correction, Figure, PrintSource, with_renditions
 from ..permissions import can_edit_article, can_publish, can_read_print_sources
 from ..publishing import placeholder_count, publish_problems, text_warnings
