@@ -55,6 +55,16 @@ ACTIONS = {
     ]
 }  # fmt: skip
 
+# An article's place in the desk's day: only moves change these (a restored revision keeps
+# them as they stand, articles/admin/history.py).
+STATE_FIELDS = (
+    "status",
+    "signed_off_by",
+    "signed_off_at",
+    "withdrawn_reason",
+    "withdrawn_at",
+)
+
 NOTE_REQUIRED = {
     "return": "退回时请写明原因，记者才知道要改什么。",
     "withdraw": "撤下时请写明原因（会记录在稿件历史里）。",

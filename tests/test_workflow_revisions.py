@@ -386,21 +386,25 @@ def test_a_reporter_cannot_take_a_published_article_offline_by_restoring_a_draft
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
 
 
-def test_restoring_a_draft_version_of_a_public_article_revokes_its_preview_links(client, editor):
-    from articles.preview import create_link
-
-    article = make_article("先草稿后发布", published=False)
+def test_restoring_a_draft_version_brings_back_the_words_not_the_state(client, editor):
+    """A restore is not a takedown (撤下 needs a reason and is recorded): the public article
+    stays public with the restored text, and a withdrawn one stays withdrawn."""
+    article = make_article("先草稿后发布", published=False, sections=[("", "草稿时的导语。")])
     save(client, article)  # the draft version
     Article.objects.filter(pk=article.pk).update(
         status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=5)
     )
-    _link, path = create_link(article)
+    Section.objects.filter(article=article).update(body="发布后改写的导语。")
     url = reverse("admin:articles_article_revision", args=[article.pk, versions(article)[0].pk])
     response = client.post(url, form_data(client, url), follow=True)
-    assert "分享预览链接已同时撤销" in text(response)
-    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
-    client.logout()
-    assert client.get(path).status_code == 410
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.is_public
+    assert article.sections.get().body == "草稿时的导语。"
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.WITHDRAWN)
+    url = reverse("admin:articles_article_revision", args=[article.pk, versions(article)[-1].pk])
+    client.post(url, form_data(client, url))
+    assert Article.objects.get(pk=article.pk).status == Article.Status.WITHDRAWN
 
 
 @pytest.mark.parametrize("how", ["delete page", "bulk action"])

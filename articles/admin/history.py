@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from reversion.models import Version
 
-from .. import preview
+from .. import preview, workflow
 from ..models import Article, Figure, Section, Transition
 from ..revisions import compare, missing_image_files, restore_changes
 from .forms import edit_token, lock_article
@@ -142,11 +142,18 @@ class ArticleHistoryMixin:
             if not self.has_change_permission(request, article):
                 raise PermissionDenied
             was_public = article.is_public
+            kept = (*workflow.STATE_FIELDS, "published_at")
+            state = {name: getattr(article, name) for name in kept}
             response = self._revision_view(request, article, version_id, extra_context)
             saved = edit_token(Article.objects.filter(pk=article.pk).first()) != edit_token(article)
-            if request.method != "POST" or not saved:
+            saved = saved and request.method == "POST"
+            if not saved:
                 transaction.set_rollback(True)  # a look, or a refused save: nothing stays
-            elif was_public and not Article.objects.get(pk=article.pk).is_public:
+            else:
+                # A restore brings back words and pictures, not a state: a withdrawn article
+                # stays withdrawn, a draft is not signed off by restoring a published version.
+                Article.objects.filter(pk=article.pk).update(**state)
+            if saved and was_public and not Article.objects.get(pk=article.pk).is_public:
                 # Taken down by the restore: links shared before stop working, as on any
                 # other takedown (save_model sees the article already reverted).
                 revoked = preview.revoke_links(article)
