@@ -116,7 +116,7 @@ def _restore_desk_groups_after_a_flush(sender, app_config, using, apps=None, **k
     made_by = {
         "articles": [
             ("0003_editorial_groups", "make_groups"),
-            ("0013_desk_workflow", "give_groups"),
+            ("0016_desk_workflow", "give_groups"),
         ],
         "epaper": [("0002_editor_permissions", "give_editors")],
     }

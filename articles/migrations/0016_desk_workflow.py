@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_delete_sitechange'),
+        ('articles', '0015_fill_rendition_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
