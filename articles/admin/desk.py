@@ -83,6 +83,20 @@ class ArticleDeskMixin:
         context["workflow_read_only"] = bool(obj) and not self.has_change_permission(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        if request.POST.get("_transition"):
+            return self._back_to(obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if request.POST.get("_transition"):
+            return self._back_to(obj)
+        return super().response_change(request, obj)
+
+    def _back_to(self, obj):
+        # After a move, the article's page again: its new state, and what may come next.
+        return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
     def transition_view(self, request, object_id):
         """A move alone, from a page the person may only read (or a script): POST only."""
         if request.method != "POST":

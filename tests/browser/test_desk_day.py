@@ -66,7 +66,7 @@ def sign_off_for(page, base_url, date, time):
     page.wait_for_load_state()
     screenshot(page, "desk-after-sign-off")
     page.locator(".messagelist .success").first.wait_for()
-    listed = page.locator("#result_list").inner_text()
+    listed = page.locator(".field-state_display .readonly").inner_text()
     return listed, errors
 
 
