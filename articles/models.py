@@ -13,7 +13,7 @@ from .images import render
 from .images.fields import EXTENSIONS, PhotoFormField, judged_photo, validate_photo
 from .links import link
 from .publishing import publish_problems
-from .text import ascii_slug
+from .text import ascii_slug, photo_credit
 
 # Figures with a photo readers may see: a file, and not a stand-in (Figure.has_photo in SQL).
 REAL_PHOTO = Q(is_placeholder=False) & ~Q(image="")
@@ -517,7 +517,21 @@ class Figure(models.Model):
     width = models.PositiveIntegerField("宽度", null=True, blank=True, editable=False)
     height = models.PositiveIntegerField("高度", null=True, blank=True, editable=False)
     caption = models.TextField("图片说明", blank=True)
-    credit = models.CharField("摄影／来源", max_length=200, blank=True)
+    credit = models.CharField(
+        "摄影／来源",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "只填姓名时，读者看到“姓名 摄”（前面加上身份）；供图、通讯社发稿等请照报纸写全，"
+            "例如“受访者供图”“新华社发”“图片来源：视觉中国”。"
+        ),
+    )
+    credit_role = models.CharField(
+        "摄影者身份",
+        max_length=20,
+        blank=True,
+        help_text="写在姓名前，例如 记者、通讯员、特约摄影；可留空。",
+    )
     alt_text = models.CharField(
         "替代文字",
         max_length=300,
@@ -552,6 +566,11 @@ class Figure(models.Model):
     @property
     def alt(self):
         return self.alt_text or self.caption
+
+    @property
+    def credit_line(self):
+        """The credit as print writes it: "记者 王强 摄", "受访者供图" (text.photo_credit)."""
+        return photo_credit(self.credit, self.credit_role)
 
     @property
     def has_photo(self):

@@ -7,6 +7,7 @@ from django.utils.cache import add_never_cache_headers
 
 from . import frontpage, metadata, search
 from . import preview as preview_links
+from .feeds import FEED_LENGTH
 from .models import Article, Author, Column, Section
 from .pagecache import cached_page, not_stored, page_number
 from .pages import load_article_page
@@ -190,6 +191,20 @@ def search_view(request):
     if asked is not None and (page is None or asked != str(page.number)):
         not_stored(response)
     return response
+
+
+@cached_page
+def feeds_page(request):
+    """The feeds explained for a person, with their addresses to copy into a feed reader."""
+    return render(
+        request,
+        "articles/feeds.html",
+        {
+            "feed_length": FEED_LENGTH,
+            "rss_url": request.build_absolute_uri(reverse("articles:feed-rss")),
+            "atom_url": request.build_absolute_uri(reverse("articles:feed-atom")),
+        },
+    )
 
 
 @cached_page

@@ -56,6 +56,9 @@ def read_secret_key():
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+# Under DEBUG, public addresses that find nothing get the site's own 404 page, as in
+# production; 1 brings back Django's debug page for them too (the admin always has it).
+DEBUG_TECHNICAL_404 = env_bool("DJANGO_DEBUG_TECHNICAL_404")
 
 SECRET_KEY = read_secret_key()
 if not SECRET_KEY:
@@ -111,6 +114,9 @@ MIDDLEWARE = [
     "articles.pagecache.PageCacheMiddleware",
     # A view that cannot reach the database answers 503 in Chinese, not 500 (errors.py).
     "qiantang_site.errors.DatabaseUnavailableMiddleware",
+    # Under DEBUG, the site's own 404 page for public addresses (errors.py); outside
+    # CommonMiddleware, which first redirects an address missing its final slash.
+    "qiantang_site.errors.SiteNotFoundUnderDebugMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -232,7 +232,7 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
         ("section", "after_paragraph"),
         ("image", "thumbnail"),
         "caption",
-        ("credit", "alt_text"),
+        ("credit_role", "credit", "alt_text"),
         ("focal_x", "focal_y"),
         "is_placeholder",
         "position",
