@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Article, Correction, Figure, Transition
+from .text import person_name
 from .workflow import is_editor
 
 LIMIT = 10
@@ -44,7 +45,7 @@ def _last_move(to_status, field):
 def _name(user):
     if user is None:
         return "—"
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def _local(moment, fmt="%m-%d %H:%M"):

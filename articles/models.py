@@ -13,7 +13,7 @@ from .images import render
 from .images.fields import EXTENSIONS, PhotoFormField, judged_photo, validate_photo
 from .links import link
 from .publishing import publish_problems
-from .text import ascii_slug, photo_credit
+from .text import ascii_slug, person_name, photo_credit
 
 # Figures with a photo readers may see: a file, and not a stand-in (Figure.has_photo in SQL).
 REAL_PHOTO = Q(is_placeholder=False) & ~Q(image="")
@@ -735,7 +735,7 @@ class Transition(models.Model):
     def who(self):
         if self.user is None:
             return "（已删除的账号）"
-        return self.user.get_full_name() or self.user.get_username()
+        return person_name(self.user)
 
 
 class FrontPage(models.Model):

@@ -6,6 +6,8 @@ import re
 from django.utils.text import slugify
 from pypinyin import Style, lazy_pinyin
 
+from .chinese import IDEOGRAPHS
+
 
 def ascii_slug(text, max_length=80):
     """An ASCII slug for Chinese text, through pinyin: 钱塘智慧城 -> qian-tang-zhi-hui-cheng.
@@ -90,3 +92,14 @@ def photo_credit(credit, role=""):
     if _CREDIT_COMPLETE.search(credit):
         return credit
     return f"{credit} 摄"
+
+
+def person_name(user):
+    """A staff account's name as the desk writes it: a Chinese name family name first and
+    unspaced (李娜, not Django's "娜 李"), other names as Django gives them, else the login."""
+    if user is None:
+        return ""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if re.search(rf"[{IDEOGRAPHS}]", first + last):
+        return last + first
+    return user.get_full_name() or user.get_username()

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, Transition
+from .text import person_name
 
 S = Article.Status
 
@@ -137,7 +138,7 @@ def move(article, action, user, *, note="", publish_at=None, now=None):
     if action.name == "sign_off":
         if article.signed_off_at is None and not article.desk_editor:
             # The first sign-off names its editor at the foot (they may change it).
-            article.desk_editor = (user.get_full_name() or user.get_username())[:100]
+            article.desk_editor = person_name(user)[:100]
             fields.append("desk_editor")
         article.published_at = publish_at or now
         article.signed_off_by = user

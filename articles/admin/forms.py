@@ -22,6 +22,7 @@ from reversion.models import Version
 from .. import workflow
 from ..internals import ChecksFieldsTogether
 from ..models import Article, Section
+from ..text import person_name
 
 # The largest order number a row may have (the column is a small integer). Checked on the form:
 # the model's own check is skipped for positions (below), and a number past the database's
@@ -387,7 +388,7 @@ def stale_message(article, current_token=""):
     )
     who = "别人"
     if latest is not None and latest.revision.user is not None:
-        who = latest.revision.user.get_full_name() or latest.revision.user.get_username()
+        who = person_name(latest.revision.user)
     # The token is the article's updated_at as it stands: on a restore page the row read from
     # the database is the old version's, reverted for the form.
     current = (

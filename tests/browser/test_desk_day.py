@@ -132,7 +132,7 @@ def test_the_desks_whole_day(chromium, live_server, time_machine):
     errors += more
     article.refresh_from_db()
     assert article.is_scheduled and "定时发布" in listed
-    assert article.desk_editor  # the signing editor, named at the foot
+    assert article.desk_editor == "李娜"  # the signing editor, family name first
     assert [m.action for m in Transition.objects.filter(article=article)] == [
         "submit",
         "return",
