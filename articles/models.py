@@ -44,7 +44,9 @@ class NamedPage(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["name"]
+        # By pinyin (the slug), as a Chinese index is ordered; by character code, 要闻 came
+        # after 国际 and 城事.
+        ordering = ["slug"]
 
     def __str__(self):
         return self.name
@@ -200,7 +202,7 @@ class Article(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text="状态为“发布”时必填。填将来的时间即为定时发布，到点自动上线。",
+        help_text="签发时填写：留空即立即上线，填将来的时间即定时发布，到点自动上线。",
     )
     external_id = models.CharField(
         "来源编号",

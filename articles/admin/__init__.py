@@ -143,7 +143,13 @@ class ArticleAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
+        if obj is not None and not self.has_change_permission(request, obj):
+            # A page to read: no note to write (the moves there post their own form).
+            return [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f != "transition_note"]})
+                for name, opts in fieldsets
+            ]
+        if obj is None:
             return fieldsets
         extra = ["edit_token"]
         if request.method == "POST" and request.POST.get("edit_token") != self._token(request, obj):
