@@ -22,7 +22,7 @@ from django.dispatch import receiver
 
 from . import pagecache, tasks
 from .images.renditions import delete_file_on_commit, sync_renditions
-from .models import Article, Correction, Figure, Rendition
+from .models import LOADED_RENDITIONS, Article, Correction, Figure, Rendition
 
 # A save that only touches these fields (reordering figures, say) cannot change a rendition.
 RENDITION_INPUTS = {"image", "focal_x", "focal_y"}
@@ -49,6 +49,9 @@ def make_renditions_when_figure_saved(sender, instance, raw=False, update_fields
         )
         instance.rendition_error, instance.rendition_failed_at = "", None
     tasks.enqueue(instance.pk)
+    # The renditions loaded with this instance are the old ones (the task reads its own copy):
+    # forgotten, so it reads what is stored now (with the ImmediateBackend, the new ones).
+    instance.__dict__.pop(LOADED_RENDITIONS, None)
 
 
 @receiver(post_delete, sender=Figure, dispatch_uid="delete_original_with_figure")
