@@ -124,8 +124,12 @@ def main():
         f"SQLite, medians of {REPEATS}:"
     )
     print(f"  renditions made in the save (baseline)   {baseline * 1000:7.0f} ms   1.00")
-    print(f"  renditions queued for the worker         {after * 1000:7.0f} ms   {after / baseline:.2f}")
-    print(f"  the worker then, for the ten photos      {drained * 1000:7.0f} ms   {drained / baseline:.2f}")
+    print(
+        f"  renditions queued for the worker         {after * 1000:7.0f} ms   {after / baseline:.2f}"
+    )
+    print(
+        f"  the worker then, for the ten photos      {drained * 1000:7.0f} ms   {drained / baseline:.2f}"
+    )
 
 
 if __name__ == "__main__":
