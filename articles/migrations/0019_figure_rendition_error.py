@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_figure_credit_role'),
+        ('articles', '0018_desk_review_fixes'),
     ]
 
     operations = [
