@@ -10,7 +10,7 @@ Everything else uses Django's public APIs. These have no public equivalent:
 - forms.Media._js and _css: the lists a Media was built from. django-admin-sortable2 swaps
   Django's actions.js for a copy named after the Django version and ships none for 6.1; the
   article and front-page admins put Django's own file back (admin/inlines.py:
-  SortableMediaFix). Media has no public way to read or replace one script (adminsortable2
+  SortableAdmin). Media has no public way to read or replace one script (adminsortable2
   itself reads the same two attributes).
 
 At import, the running Django is compared with the versions these were checked against

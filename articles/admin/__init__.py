@@ -5,7 +5,6 @@ The parts live beside it: forms.py (the article form, edit conflicts, row forms)
 preview links) and print_import.py (the import page).
 """
 
-from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -28,7 +27,7 @@ from .inlines import (
     CorrectionInline,
     FigureInline,
     SectionInline,
-    SortableMediaFix,
+    SortableAdmin,
 )
 from .print_import import PrintPageImportMixin
 
@@ -50,8 +49,7 @@ class ArticleAdmin(
     ArticleListMixin,
     ArticleHistoryMixin,
     PrintPageImportMixin,
-    SortableMediaFix,
-    SortableAdminBase,
+    SortableAdmin,
     VersionAdmin,
 ):
     form = ArticleAdminForm

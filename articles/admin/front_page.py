@@ -6,11 +6,7 @@ stands is previewed (the same `frontpage.arrange` the home page uses). Only edit
 front page permissions, given to 编辑 by migration 0013) see or change it.
 """
 
-from adminsortable2.admin import (
-    CustomInlineFormSetMixin,
-    SortableAdminBase,
-    SortableTabularInline,
-)
+from adminsortable2.admin import CustomInlineFormSetMixin, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -20,7 +16,7 @@ from django.urls import reverse
 from .. import frontpage
 from ..models import Article, FrontPage, FrontPageSlot
 from .forms import BoundedChoicesMixin
-from .inlines import SORTABLE_TABULAR, SortableMediaFix
+from .inlines import SORTABLE_TABULAR, SortableAdmin
 
 PREVIEW_SIZE = 8
 
@@ -82,7 +78,7 @@ class FrontPageSlotInline(BoundedChoicesMixin, SortableTabularInline):
 
 
 @admin.register(FrontPage)
-class FrontPageAdmin(SortableMediaFix, SortableAdminBase, admin.ModelAdmin):
+class FrontPageAdmin(SortableAdmin, admin.ModelAdmin):
     inlines = [FrontPageSlotInline]
     fields = []
     change_form_template = "admin/articles/frontpage/change_form.html"
@@ -103,6 +99,7 @@ class FrontPageAdmin(SortableMediaFix, SortableAdminBase, admin.ModelAdmin):
             "front": front,
             "home_url": reverse("articles:home"),
             "title": "首页编排",
+            "subtitle": None,  # the arrangement's name would repeat the title
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra_context)

@@ -4,6 +4,7 @@ ordered rows they use: positions that differ, swaps that save, the checks before
 
 from adminsortable2.admin import (
     CustomInlineFormSetMixin,
+    SortableAdminBase,
     SortableStackedInline,
     SortableTabularInline,
 )
@@ -13,7 +14,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.forms import Media
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
@@ -39,17 +39,19 @@ SORTABLE_STACKED = "adminsortable2/edit_inline/stacked-django-6.0.html"
 SORTABLE_TABULAR = "adminsortable2/edit_inline/tabular-django-6.0.html"
 
 
-class SortableMediaFix:
-    """For a ModelAdmin with SortableAdminBase: adminsortable2 swaps Django's actions.js for
-    its own copy named after the Django version, and has none for 6.1; Django's own file is
-    the right one."""
+class SortableAdmin(SortableAdminBase):
+    """An admin with sortable inlines, keeping Django's own actions.js.
+
+    adminsortable2 swaps Django's actions.js for its own copy named after the Django version,
+    and has none for 6.1 (a 404 on every such page); Django's own file is the right one.
+    """
 
     @property
     def media(self):
         css, js = media_lists(super().media)
         theirs = "adminsortable2/js/actions-{}.{}.js".format(*DJANGO_VERSION)
         js = ["admin/js/actions.js" if item == theirs else item for item in js]
-        return Media(css=css, js=js)
+        return forms.Media(css=css, js=js)
 
 
 def move_positions_aside(rows):
