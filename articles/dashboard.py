@@ -10,9 +10,11 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 
+from . import preview
 from .models import Article, Correction, Figure, Transition
 from .text import person_name
 from .workflow import is_editor
@@ -171,7 +173,8 @@ def link_for(item):
 
 
 class DeskAdminSite(admin.AdminSite):
-    """The admin, with the desk's dashboard as its front page (the model list stays below)."""
+    """The admin, with the desk's dashboard as its front page (the model list stays below),
+    and the desk's guide (使用说明), linked from every admin page's header."""
 
     site_header = "钱塘观察 稿件管理"
     site_title = "钱塘观察 稿件管理"
@@ -188,3 +191,13 @@ class DeskAdminSite(admin.AdminSite):
             **(extra_context or {}),
         }
         return super().index(request, context)
+
+    def get_urls(self):
+        guide = path("guide/", self.admin_view(self.guide_view), name="guide")
+        return [guide, *super().get_urls()]
+
+    def guide_view(self, request):
+        """使用说明 for every staff member: a static page (admin/guide.html)."""
+        hours = int(preview.max_age().total_seconds() // 3600)
+        context = {**self.each_context(request), "title": "使用说明", "preview_hours": hours}
+        return TemplateResponse(request, "admin/guide.html", context)
