@@ -107,7 +107,8 @@ def test_a_file_that_is_not_an_image_is_refused_and_the_typed_text_kept(client, 
 
 
 def test_two_sections_with_the_same_position_are_refused_with_a_message(client, editor):
-    data = new_article_post(client, **{"sections-1-position": "1"})
+    # The page's own empty first row is sections-0; the two typed ones follow it.
+    data = new_article_post(client, **{"sections-2-position": "1"})
     response = client.post(ADD_URL, data)
     assert response.status_code == 200
     assert "重复" in form_errors(response)

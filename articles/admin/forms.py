@@ -184,8 +184,30 @@ class PlainSelect(forms.Select):
         return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # noqa: S308
 
 
+class NewSection:
+    """A section row added in the same form, chosen for a figure before it is saved: the
+    index of its form in the sections inline. Figures are saved after sections, and the
+    figures' formset puts the saved section in its place (inlines.FigureFormSet)."""
+
+    PREFIX = "new-"
+
+    def __init__(self, index):
+        self.index = index
+
+    def __eq__(self, other):
+        return isinstance(other, NewSection) and other.index == self.index
+
+    def __hash__(self):
+        return hash(self.index)
+
+    def __str__(self):
+        return f"{self.PREFIX}{self.index}"
+
+
 class ArticleSectionField(forms.ModelChoiceField):
-    """The sections of the article being edited, read once for every figure row of the page.
+    """The sections of the article being edited, read once for every figure row of the page,
+    and the section rows being added in the same form (`new_rows`: form index -> label),
+    offered as "第 N 节" so a figure can be placed before the first save.
 
     ModelChoiceField queries its choices for each form it renders and each value it cleans:
     two hundred figure rows made four hundred queries. The list is shared by the copies that
@@ -194,22 +216,35 @@ class ArticleSectionField(forms.ModelChoiceField):
 
     widget = PlainSelect
 
-    def __init__(self, sections, **kwargs):
+    def __init__(self, sections, new_rows=None, **kwargs):
         self.sections = {section.pk: section for section in sections}
+        self.new_rows = dict(new_rows or {})
         super().__init__(queryset=Section.objects.filter(pk__in=list(self.sections)), **kwargs)
 
     @property
     def choices(self):
-        return [("", self.empty_label)] + [(pk, str(s)) for pk, s in self.sections.items()]
+        return (
+            [("", self.empty_label)]
+            + [(pk, str(s)) for pk, s in self.sections.items()]
+            + [(str(NewSection(i)), label) for i, label in self.new_rows.items()]
+        )
 
     @choices.setter
     def choices(self, value):
         forms.ChoiceField.choices.fset(self, value)
 
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, NewSection) else super().prepare_value(value)
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
         try:
+            if str(value).startswith(NewSection.PREFIX):
+                index = int(str(value).removeprefix(NewSection.PREFIX))
+                if index not in self.new_rows:
+                    raise KeyError(index)
+                return NewSection(index)
             return self.sections[int(value)]
         except (KeyError, TypeError, ValueError):
             raise ValidationError(
@@ -218,8 +253,16 @@ class ArticleSectionField(forms.ModelChoiceField):
 
 
 class FigureForm(PositionedForm):
+    # A section row of the same form, not saved yet, that the figure stands in (NewSection).
+    new_section = None
+
     def clean(self):
         cleaned_data = super().clean()
+        self.new_section = None
+        if isinstance(cleaned_data.get("section"), NewSection):
+            # Placed in its saved section by the formset, once the sections are saved.
+            self.new_section = cleaned_data["section"]
+            cleaned_data["section"] = None
         # A stand-in stops being one only when a photo is uploaded over it: the flag is not a
         # box to untick (that would show the generated picture to readers as a photo).
         if "image" in self.changed_data:

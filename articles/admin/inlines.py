@@ -38,6 +38,11 @@ from .forms import (
 SORTABLE_STACKED = "adminsortable2/edit_inline/stacked-django-6.0.html"
 SORTABLE_TABULAR = "adminsortable2/edit_inline/tabular-django-6.0.html"
 
+# The empty section rows a new article's page opens with, and the sections inline's prefix
+# (Section.article's related name).
+NEW_ARTICLE_SECTIONS = 1
+SECTIONS_PREFIX = "sections"
+
 
 class SortableAdmin(SortableAdminBase):
     """An admin with sortable inlines, keeping Django's own actions.js.
@@ -217,14 +222,50 @@ class SectionInline(ArticlePartInline, SortableStackedInline):
     form = PositionedForm
     formset = PublishCheckedFormSet
     template = SORTABLE_STACKED
-    extra = 0
     fields = ["heading", "body", "position"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new article opens with its first section ready for text. Left untouched, the row
+        # is skipped on save, as Django skips every unchanged extra row.
+        return NEW_ARTICLE_SECTIONS if obj is None else 0
+
+
+class FigureFormSet(PositionedFormSet):
+    """The figures inline: a figure placed in a section row added in the same form ("第 N 节",
+    NewSection) is put in that section once it is saved (sections are saved first)."""
+
+    def sections_formset(self):
+        return next((fs for fs in self.sibling_formsets or [] if fs.model is Section), None)
+
+    def clean(self):
+        super().clean()
+        sections = self.sections_formset()
+        for form in self.forms:
+            chosen = getattr(form, "new_section", None)
+            if chosen is None or marked_for_deletion(self, form):
+                continue
+            row = None
+            if sections is not None and chosen.index < len(sections.forms):
+                row = sections.forms[chosen.index]
+            if row is None or not row.has_changed() or marked_for_deletion(sections, row):
+                form.add_error(
+                    "section",
+                    "选的那一节是空的，不会保存：请先在那一节写上正文，或为图片另选一节。",
+                )
+
+    def save(self, commit=True):
+        sections = self.sections_formset()
+        for form in self.forms:
+            chosen = getattr(form, "new_section", None)
+            if chosen is not None and sections is not None:
+                form.instance.section = sections.forms[chosen.index].instance
+        return super().save(commit)
 
 
 class FigureInline(ArticlePartInline, SortableStackedInline):
     model = Figure
     form = FigureForm
-    formset = PositionedFormSet
+    formset = FigureFormSet
     template = SORTABLE_STACKED
     extra = 0
     # The position is a hidden field that the drag script renumbers; it stands alone and last,
@@ -257,8 +298,10 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
             sections = Section.objects.filter(article_id=edited_object_id(request)).only(
                 "pk", "position", "heading"
             )
+            sections = list(sections.order_by("position"))
             return ArticleSectionField(
-                sections.order_by("position"),
+                sections,
+                new_rows=new_section_rows(request, len(sections)),
                 required=not db_field.blank,
                 label=capfirst(db_field.verbose_name),
                 help_text=db_field.help_text,
@@ -309,6 +352,28 @@ def figure_thumbnail(figure):
         rendition.width,
         rendition.height,
     )
+
+
+def new_section_rows(request, saved):
+    """The section rows being added in this form, as {form index: "第 N 节"}: those a POST
+    sends, or on a new article's page the row it opens with. The page's script
+    (admin-figure-sections.js) follows rows added, removed and moved in the browser."""
+    if request.method != "POST":
+        if edited_object_id(request) is None:
+            return {i: f"第 {i + 1} 节" for i in range(NEW_ARTICLE_SECTIONS)}
+        return {}
+    try:
+        first = int(request.POST.get(f"{SECTIONS_PREFIX}-INITIAL_FORMS", ""))
+        total = int(request.POST.get(f"{SECTIONS_PREFIX}-TOTAL_FORMS", ""))
+    except ValueError:
+        return {}
+    # Django's formsets take at most 1000 rows (absolute_max); so do these choices.
+    rows = range(max(first, 0), min(total, first + 1000))
+    labels = {}
+    for number, index in enumerate(rows, start=saved + 1):
+        heading = request.POST.get(f"{SECTIONS_PREFIX}-{index}-heading", "").strip()
+        labels[index] = f"第 {number} 节：{heading[:40]}" if heading else f"第 {number} 节"
+    return labels
 
 
 def edited_object_id(request):
