@@ -2,6 +2,8 @@
 ordered rows they use: positions that differ, swaps that save, the checks before publishing.
 """
 
+from pathlib import PurePosixPath
+
 from adminsortable2.admin import (
     CustomInlineFormSetMixin,
     SortableAdminBase,
@@ -308,9 +310,9 @@ class FigureInline(ArticlePartInline, SortableStackedInline):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    @admin.display(description="预览")
+    @admin.display(description="预览（点图片设定焦点）")
     def thumbnail(self, obj):
-        return figure_thumbnail(obj)
+        return focal_point_picker(obj)
 
 
 class CorrectionInline(ArticlePartInline, admin.TabularInline):
@@ -374,6 +376,35 @@ def new_section_rows(request, saved):
         heading = request.POST.get(f"{SECTIONS_PREFIX}-{index}-heading", "").strip()
         labels[index] = f"第 {number} 节：{heading[:40]}" if heading else f"第 {number} 节"
     return labels
+
+
+PICKER_BOX = (240, 180)
+
+
+def focal_point_picker(figure):
+    """The figure's smallest rendition, on which a click sets the focal point
+    (admin-focal-point.js fills 焦点横坐标/纵坐标 and marks the spot), and the stored file's name
+    as text: the original is never linked (it is not served)."""
+    if figure is None or not figure.image:
+        return "尚未上传图片"
+    name = format_html(
+        '<span class="figure-file">{}{}</span>',
+        PurePosixPath(figure.image.name).name,
+        f"（{figure.width}×{figure.height}）" if figure.width and figure.height else "",
+    )
+    rendition = figure.thumbnail_rendition
+    if rendition is None:
+        return format_html("{}<br>预览尚未生成", name)
+    # Shown within PICKER_BOX at the rendition's proportions, its room kept while it loads.
+    scale = min(PICKER_BOX[0] / rendition.width, PICKER_BOX[1] / rendition.height, 1)
+    return format_html(
+        '<span class="focal-picker"><img src="{}" alt="" width="{}" height="{}" loading="lazy">'
+        '<span class="focal-marker" hidden></span></span>{}',
+        rendition.file.url,
+        max(round(rendition.width * scale), 1),
+        max(round(rendition.height * scale), 1),
+        name,
+    )
 
 
 def edited_object_id(request):
