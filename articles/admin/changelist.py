@@ -68,7 +68,9 @@ class ArticleListMixin:
 
     @admin.display(description="题图")
     def lead_thumbnail(self, obj):
-        return figure_thumbnail(obj.lead_figure)
+        # No photo to show: the 照片 column says why (to upload, stand-ins, or none).
+        lead = obj.lead_figure
+        return figure_thumbnail(lead) if lead is not None else "—"
 
     @admin.display(description="照片")
     def photos_missing(self, obj):
