@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.build import import_print_page
 from articles.models import Article, Column, Figure
@@ -681,3 +682,22 @@ def test_an_editor_imports_a_box_without_its_label_becoming_a_column(client, edi
     client.post(IMPORT_URL, {"text": text, "_create": "创建草稿", "read_digest": digest})
     assert Article.objects.get().column is None
     assert not Column.objects.filter(name="小贴士").exists()
+
+
+def test_each_imported_draft_starts_its_history_with_its_own_import_revision(client, editor):
+    # 从版面导入: the draft as imported can be restored after edits (the history page). One
+    # revision per draft: a revision is restored whole, and restoring one story of the page
+    # must leave the others as they are.
+    text = FRONT_PAGE.read_bytes().decode("utf-8")
+    response = client.post(IMPORT_URL, {"text": text, "_create": "创建草稿"})
+    assert response.status_code == 302
+    articles = list(Article.objects.order_by("pk"))
+    assert [a.title for a in articles] == FRONT_TITLES
+    for article in articles:
+        [version] = Version.objects.get_for_object(article)
+        assert version.revision.get_comment() == "从版面导入"
+        assert version.revision.user == editor
+        held = {(v.content_type.model, v.object_id) for v in version.revision.version_set.all()}
+        assert ("article", str(article.pk)) in held
+        assert {("section", str(s.pk)) for s in article.sections.all()} <= held
+        assert not any(m == "article" and pk != str(article.pk) for m, pk in held)

@@ -11,9 +11,11 @@ admin stays readable.
 
 import hashlib
 
+import reversion
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -35,6 +37,9 @@ from ..printpage import (
     read_page,
     readable_size,
 )
+
+# The comment of the revision each imported draft starts its history with.
+IMPORT_COMMENT = "从版面导入"
 
 
 class PageTextField(forms.CharField):
@@ -239,13 +244,22 @@ class PrintPageImportMixin:
 
     def _create_drafts(self, request, form):
         try:
-            made = import_reading(
-                form.reading,
-                form.cleaned_data["text"],
-                column=form.cleaned_data.get("column"),
-                created_by=request.user,
-                may_create_column=can_create_column(request.user),
-            )
+            with transaction.atomic():
+                made = import_reading(
+                    form.reading,
+                    form.cleaned_data["text"],
+                    column=form.cleaned_data.get("column"),
+                    created_by=request.user,
+                    may_create_column=can_create_column(request.user),
+                )
+                for article, _ in made:
+                    # The draft as imported, in its history: edits made after can be undone by
+                    # restoring it (历史). One revision each: a restore brings back the whole
+                    # revision, and must not touch the page's other stories.
+                    with reversion.create_revision():
+                        reversion.set_user(request.user)
+                        reversion.set_comment(IMPORT_COMMENT)
+                        reversion.add_to_revision(article)
         except AlreadyImported as error:
             url = reverse("admin:articles_article_change", args=[error.article.pk])
             form.add_error(
