@@ -392,9 +392,17 @@ def focal_point_picker(figure):
         PurePosixPath(figure.image.name).name,
         f"（{figure.width}×{figure.height}）" if figure.width and figure.height else "",
     )
+    if figure.rendition_failed:
+        return format_html(
+            '{}<br><span class="figure-failed" style="color:#ba2121">处理失败：{}<br>'
+            "原图已保留。修好原因后，在文章列表选中本文、执行“重新处理照片”，"
+            "或重新上传照片。</span>",
+            name,
+            figure.rendition_error or "原因不明",
+        )
     rendition = figure.thumbnail_rendition
     if rendition is None:
-        return format_html("{}<br>预览尚未生成", name)
+        return format_html("{}<br>照片还在处理中，几秒后刷新本页即可看到预览。", name)
     # Shown within PICKER_BOX at the rendition's proportions, its room kept while it loads.
     scale = min(PICKER_BOX[0] / rendition.width, PICKER_BOX[1] / rendition.height, 1)
     return format_html(
