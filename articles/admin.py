@@ -31,7 +31,7 @@ from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import preview
+from . import preview, search
 from .admin_import import PrintPageImportMixin
 from .checks import placeholder_count, publish_problems, text_warnings
 from .internals import ChecksFieldsTogether, media_lists
@@ -767,6 +767,10 @@ class ArticleAdmin(BoundedChoicesMixin, PrintPageImportMixin, SortableAdminBase,
         if request.method == "POST" and from_field is None:
             lock_article(object_id)
         return super().get_object(request, object_id, from_field)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Through the full-text index, as readers search (articles/search): drafts included.
+        return search.filter_articles(queryset, search.Query(search_term)), False
 
     def reversion_register(self, model, **kwargs):
         # An article's versions hold its bylines, sections and figures, but not its corrections:

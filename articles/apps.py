@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "稿件"
 
     def ready(self):
-        from . import pagecache, signals  # noqa: F401  (signals connects the rendition and file handlers)
+        # signals connects the rendition and file handlers, search the index's (search/index.py).
+        from . import pagecache, search, signals  # noqa: F401
 
         pagecache.connect_signals()

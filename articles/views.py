@@ -10,6 +10,7 @@ from . import preview as preview_links
 from .models import Article, Author, Column, Section
 from .pagecache import cached_page, not_stored, page_number
 from .pages import load_article_page
+from .search import filters as search_filters
 
 PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 10
@@ -157,13 +158,25 @@ def render_article(request, page, *, preview):
     )
 
 
-@cached_page(query={"q": search.is_canonical, "page": page_number}, bounded=True)
+@cached_page(
+    query={
+        "q": search.is_canonical,
+        "page": page_number,
+        "column": search_filters.is_canonical_slug,
+        "start": search_filters.is_canonical_date,
+        "end": search_filters.is_canonical_date,
+    },
+    bounded=True,
+)
 def search_view(request):
     query = search.Query(request.GET.get("q", ""))
+    columns = Column.objects.order_by("name")
+    filters = search_filters.SearchFilters(request.GET, columns)
     page = None
     if query:
+        column, start, end = filters.bounds()
         queryset = (
-            search.search_articles(query.terms)
+            search.search_articles(query, column=column, start=start, end=end)
             .for_listing()
             .prefetch_related(
                 Prefetch("sections", queryset=Section.objects.order_by("position")),
@@ -173,16 +186,25 @@ def search_view(request):
         )
         page = Paginator(queryset, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         for article in page:
-            article.search_title = search.highlight(article.title, query.terms)
-            article.search_kicker = search.highlight(article.kicker, query.terms)
-            article.search_snippet = search.snippet(article, query.terms)
+            article.search_title = search.highlight(article.title, query.pieces)
+            article.search_kicker = search.highlight(article.kicker, query.pieces)
+            article.search_snippet = search.snippet(article, query.pieces)
     response = render(
         request,
         "articles/search.html",
-        {"query": query, "page": page, "max_query_chars": search.MAX_QUERY_CHARS},
+        {
+            "query": query,
+            "page": page,
+            "max_query_chars": search.MAX_QUERY_CHARS,
+            "filters": filters,
+            "columns": filters.columns,
+            # What the reader chose, as typed, so that nothing is lost on a page that says
+            # a value could not be used.
+            "chosen": {name: request.GET.get(name, "") for name in ("column", "start", "end")},
+        },
     )
     asked = request.GET.get("page")
-    if asked is not None and (page is None or asked != str(page.number)):
+    if (asked is not None and (page is None or asked != str(page.number))) or filters.errors:
         not_stored(response)
     return response
 

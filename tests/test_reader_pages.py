@@ -344,7 +344,8 @@ def test_page_query_count_does_not_grow_with_the_corpus(
         grown = corpus(12)
     large = count_queries(client, url(*grown))
     assert small == large
-    assert large <= 8
+    # The search page also reads the columns, for its column filter.
+    assert large <= (9 if page == "search" else 8)
 
 
 @pytest.mark.parametrize("page", ["home", "article", "search"])
