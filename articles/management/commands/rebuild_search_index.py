@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from articles import search
+from articles import pagecache, search
 from articles.models import Article
 
 
@@ -40,6 +40,8 @@ class Command(BaseCommand):
             for count in search.rebuild(chunk=chunk):
                 written += count
                 bar.update(count)
+        # Search result pages stored before may be out of date now (the page cache's generation).
+        pagecache.bump()
         seconds = time.perf_counter() - started
         rate = written / seconds if seconds else 0
         if options["verbosity"] >= 1:
