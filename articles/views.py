@@ -175,16 +175,22 @@ def search_view(request):
     page = None
     if query:
         column, start, end = filters.bounds()
-        queryset = (
-            search.search_articles(query, column=column, start=start, end=end)
-            .for_listing()
-            .prefetch_related(
-                Prefetch("sections", queryset=Section.objects.order_by("position")),
-                # Captions, for the snippet (search.snippet); their renditions are not needed.
-                "figures",
-            )
+        articles = Article.objects.for_listing().prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("position")),
+            # Captions, for the snippet (search.snippet); their renditions are not needed.
+            "figures",
         )
-        page = Paginator(queryset, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        asked = request.GET.get("page", "1")
+        number = int(asked) if page_number(asked) else 1
+        found = search.search_articles(
+            query,
+            column=column,
+            start=start,
+            end=end,
+            articles=articles,
+            window=((number - 1) * SEARCH_PAGE_SIZE, number * SEARCH_PAGE_SIZE),
+        )
+        page = Paginator(found, SEARCH_PAGE_SIZE).get_page(asked)
         for article in page:
             article.search_title = search.highlight(article.title, query.pieces)
             article.search_kicker = search.highlight(article.kicker, query.pieces)

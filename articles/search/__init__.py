@@ -13,20 +13,20 @@ operator's view: what is indexed, the ranking, `manage.py rebuild_search_index`.
 """
 
 from .index import deferred, index_articles, indexed_count, rebuild, remove_articles
-from .matching import filter_articles, matching_ids, search_articles
+from .matching import SearchResults, filter_articles, search_articles
 from .query import MAX_QUERY_CHARS, MAX_TERMS, Query, highlight, is_canonical, snippet
 
 __all__ = [
     "MAX_QUERY_CHARS",
     "MAX_TERMS",
     "Query",
+    "SearchResults",
     "deferred",
     "filter_articles",
     "highlight",
     "index_articles",
     "indexed_count",
     "is_canonical",
-    "matching_ids",
     "rebuild",
     "remove_articles",
     "search_articles",

@@ -1,33 +1,56 @@
 """One backend per database engine, behind one interface: where the index lives, how a row is
-written and how a query is matched. Everything above (tokens, documents, ranking, filters,
-public or not) is shared; the engines only store the tokens they are given.
+written, how the articles matching a query are counted and ranked. Everything else (tokens,
+what is indexed, the ranking's rule, filters, public or not) is shared.
 
 The index holds one row per article (any status: the admin searches drafts too), keyed by the
 article's id, with five fields: title, headings, summary (kicker, subtitle, summary), captions
-and body. Which articles readers may see is decided when they search, not here.
+and body. Which articles readers may see is decided when they search, never here.
+
+Both engines rank alike (articles/search/matching.py has the rule): each term scores by the
+short fields it is found in, the body counts for matching only, then newest first.
 
 - SQLite: an FTS5 table. Each field is a column holding the tokens separated by spaces (the
   `ascii` tokenizer splits them there and changes nothing else: they are already normalised).
   prefix='1' keeps an index of one-character prefixes, so a one-character query (技*) reads
-  one list instead of merging every pair that starts with it.
-- PostgreSQL: a table of five tsvector columns, written as tsvector literals with explicit
-  positions (no text search configuration or parser is involved: the tokens are the lexemes).
-  Matching uses one GIN index over the five fields concatenated; ranking one GIN index over the
-  four short ones. PostgreSQL keeps at most 256 positions of a lexeme in a tsvector and none
-  past 16,383: a phrase of three or more characters is found only within those (about 16,000
-  characters into an article's body; a single pair or word anywhere).
+  one list instead of merging every pair that starts with it. A term is in a field when an
+  FTS5 column filter finds it there (`title : "钱塘"`); each such lookup is one subquery.
+- PostgreSQL: a table with the whole article as one tsvector (`document`, GIN-indexed) and the
+  four short fields again as small tsvectors for ranking, all written as tsvector literals
+  with explicit positions (no text search configuration or parser is involved: the tokens are
+  the lexemes). Matching goes through articles_search_match(), a SQL function that plans its
+  query with sequential scans off: the planner does not count the cost of reading every
+  article's document out of TOAST, and otherwise prefers a scan of the whole table for a
+  query most articles match, twenty times slower than the GIN index. Ranking tests the short
+  fields of each matching row, which are stored inline. PostgreSQL keeps at most 256
+  positions of a lexeme in a tsvector and none past 16,383: a phrase of three or more
+  characters is found only within those (about 16,000 characters into an article; a single
+  pair or word anywhere).
 """
 
 from django.db import connections
+from django.db.models import Case, Count, IntegerField, Value, When, Window
+from django.db.models.expressions import RawSQL
 
 from .tokens import GAP
 
 TABLE = "articles_search"
 FIELDS = ("title", "headings", "summary", "captions", "body")
+# What a term scores in each short field (matching.py says why; the body scores nothing).
+WEIGHTS = {"title": 8, "headings": 4, "summary": 2, "captions": 1}
+
+
+# The interface, as both classes below implement it:
+#   write(cursor, rows), update(cursor, pk, fields) -> bool, delete(cursor, pks),
+#   prune(cursor) -> int, size(cursor) -> int: the index's rows;
+#   matching(phrases) -> (sql, params): the ids of articles (any status) holding every phrase;
+#   count(articles, phrases) -> int: how many of a queryset's articles match;
+#   ranked(articles, phrases, offset, limit) -> (ids, total): a slice of them, best first, and
+#   how many match in all (None when the slice is empty), in one query.
 
 
 class SQLiteBackend:
     vendor = "sqlite"
+    partial_updates = True
 
     create_sql = [
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(FIELDS)}, "
@@ -67,7 +90,7 @@ class SQLiteBackend:
         cursor.execute(f"DELETE FROM {TABLE} WHERE rowid NOT IN (SELECT id FROM articles_article)")
         return cursor.rowcount
 
-    def count(self, cursor):
+    def size(self, cursor):
         cursor.execute(f"SELECT count(*) FROM {TABLE}")
         return cursor.fetchone()[0]
 
@@ -76,59 +99,94 @@ class SQLiteBackend:
         # Tokens are letters, digits and CJK characters only: nothing to escape in a string.
         return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
 
-    def match(self, phrases, field=None):
+    def matching(self, phrases, field=None):
         """SQL selecting the ids of articles holding every phrase (in `field` only, if given)."""
         expression = " AND ".join(self._phrase(*p) for p in phrases)
         if field is not None:
             expression = f"{field} : ({expression})"
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
 
+    def count(self, articles, phrases):
+        return articles.filter(pk__in=RawSQL(*self.matching(phrases))).count()
+
+    def ranked(self, articles, phrases, offset, limit):
+        # Each (term, field) is an uncorrelated subquery: SQLite runs it once, into a set.
+        score = Value(0)
+        for phrase in phrases:
+            for field, weight in WEIGHTS.items():
+                score = score + Case(
+                    When(pk__in=RawSQL(*self.matching([phrase], field)), then=Value(weight)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+        found = (
+            articles.filter(pk__in=RawSQL(*self.matching(phrases)))
+            .annotate(search_score=score, search_total=Window(Count("*")))
+            .order_by("-search_score", "-published_at", "-pk")
+            .values_list("pk", "search_total")
+        )
+        rows = list(found[offset : offset + limit])
+        return [pk for pk, _ in rows], rows[0][1] if rows else None
+
 
 class PostgreSQLBackend:
     vendor = "postgresql"
+    partial_updates = False  # the document holds every field: a row is written whole
+    SHORT = FIELDS[:-1]
 
-    DOCUMENT = "(" + " || ".join(FIELDS) + ")"
     create_sql = [
         f"CREATE TABLE {TABLE} (rowid bigint PRIMARY KEY, "
-        + ", ".join(f"{f} tsvector NOT NULL DEFAULT ''" for f in FIELDS)
+        "document tsvector NOT NULL DEFAULT '', "
+        + ", ".join(f"{f} tsvector NOT NULL DEFAULT ''" for f in FIELDS[:-1])
         + ")",
-        f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin ({DOCUMENT})",
-        f"CREATE INDEX {TABLE}_fields ON {TABLE} USING gin ({', '.join(FIELDS[:-1])})",
+        f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin (document)",
+        f"CREATE FUNCTION {TABLE}_match(query tsquery) RETURNS SETOF bigint "
+        "LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000 SET enable_seqscan = off "
+        f"AS $$ SELECT rowid FROM {TABLE} WHERE document @@ query $$",
     ]
-    drop_sql = [f"DROP TABLE IF EXISTS {TABLE}"]
+    drop_sql = [f"DROP FUNCTION IF EXISTS {TABLE}_match(tsquery)", f"DROP TABLE IF EXISTS {TABLE}"]
 
     @staticmethod
     def value(tokens):
         """A tsvector literal. Positions start at 2 and GAP skips one, so that no phrase
-        spans two texts, nor two fields once the fields are concatenated (|| shifts the
-        right one's positions past the left one's last)."""
-        positions, at = {}, 1
-        for token in tokens:
-            at += 1
+        spans two texts or two fields. PostgreSQL keeps 256 positions of a lexeme, up to
+        16,383: the same limits are applied here, so the literal is never refused."""
+        positions = {}
+        for at, token in enumerate(tokens, start=2):
             if token != GAP:
-                positions.setdefault(token, []).append(str(min(at, 16383)))
-        return " ".join(
-            "'" + token.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(found[:256])
-            for token, found in positions.items()
-        )
+                positions.setdefault(token, []).append(at)
+        parts = []
+        for token, found in positions.items():
+            if len(found) > 256:
+                found = found[:256]
+            if found[-1] > 16383:
+                found = sorted({min(at, 16383) for at in found})
+            if "'" in token or "\\" in token:
+                token = token.replace("\\", "\\\\").replace("'", "''")
+            parts.append(f"'{token}':{','.join(map(str, found))}")
+        return " ".join(parts)
+
+    def document(self, fields):
+        whole = []
+        for field in FIELDS:
+            whole.extend([GAP, *fields[field]])
+        return self.value(whole)
 
     def write(self, cursor, rows):
-        columns = ", ".join(FIELDS)
-        marks = ", ".join(["%s::tsvector"] * len(FIELDS))
-        updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in FIELDS)
+        columns = ", ".join(self.SHORT)
+        marks = ", ".join(["%s::tsvector"] * len(self.SHORT))
+        updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in ("document", *self.SHORT))
         cursor.executemany(
-            f"INSERT INTO {TABLE} (rowid, {columns}) VALUES (%s, {marks}) "
+            f"INSERT INTO {TABLE} (rowid, document, {columns}) VALUES (%s, %s::tsvector, {marks}) "
             f"ON CONFLICT (rowid) DO UPDATE SET {updates}",
-            [(pk, *(self.value(fields[f]) for f in FIELDS)) for pk, fields in rows],
+            [
+                (pk, self.document(fields), *(self.value(fields[f]) for f in self.SHORT))
+                for pk, fields in rows
+            ],
         )
 
     def update(self, cursor, pk, fields):
-        assignments = ", ".join(f"{f} = %s::tsvector" for f in fields)
-        cursor.execute(
-            f"UPDATE {TABLE} SET {assignments} WHERE rowid = %s",
-            [*(self.value(t) for t in fields.values()), pk],
-        )
-        return cursor.rowcount > 0
+        return False
 
     def delete(self, cursor, pks):
         cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = ANY(%s)", [list(pks)])
@@ -140,7 +198,7 @@ class PostgreSQLBackend:
         )
         return cursor.rowcount
 
-    def count(self, cursor):
+    def size(self, cursor):
         cursor.execute(f"SELECT count(*) FROM {TABLE}")
         return cursor.fetchone()[0]
 
@@ -151,10 +209,33 @@ class PostgreSQLBackend:
             quoted[-1] += ":*"
         return "(" + " <-> ".join(quoted) + ")"
 
-    def match(self, phrases, field=None):
+    def matching(self, phrases):
         query = " & ".join(self._phrase(*p) for p in phrases)
-        target = self.DOCUMENT if field is None else field
-        return f"SELECT rowid FROM {TABLE} WHERE {target} @@ %s::tsquery", [query]
+        return f"SELECT * FROM {TABLE}_match(%s::tsquery)", [query]
+
+    def count(self, articles, phrases):
+        return articles.filter(pk__in=RawSQL(*self.matching(phrases))).count()
+
+    def ranked(self, articles, phrases, offset, limit):
+        public, public_params = (
+            articles.order_by().values_list("pk", "published_at").query.sql_with_params()
+        )
+        match, match_params = self.matching(phrases)
+        score, score_params = [], []
+        for phrase in phrases:
+            for field, weight in WEIGHTS.items():
+                score.append(f"(s.{field} @@ %s::tsquery)::int * {weight}")
+                score_params.append(self._phrase(*phrase))
+        sql = (
+            f"SELECT a.id, count(*) OVER () FROM ({public}) AS a (id, published_at) "
+            f"JOIN {TABLE} s ON s.rowid = a.id WHERE a.id IN ({match}) "
+            f"ORDER BY {' + '.join(score)} DESC, a.published_at DESC, a.id DESC "
+            "LIMIT %s OFFSET %s"
+        )
+        with connections[articles.db].cursor() as cursor:
+            cursor.execute(sql, [*public_params, *match_params, *score_params, limit, offset])
+            rows = cursor.fetchall()
+        return [pk for pk, _ in rows], rows[0][1] if rows else None
 
 
 BACKENDS = {b.vendor: b for b in (SQLiteBackend(), PostgreSQLBackend())}

@@ -19,7 +19,8 @@ and Figure), not by database triggers. Why:
 
 Each save rewrites only the fields it can change: an article's title and summary fields, a
 section's headings and body (all of the article's sections, re-read in one query), a figure's
-captions. A new article's row is written whole. Deleting an article deletes its row (sections
+captions; on PostgreSQL, whose row holds the whole article in one tsvector, the whole row
+(three queries). A new article's row is written whole. Deleting an article deletes its row (sections
 and figures deleted along with their article are not re-read). Status, publication time and
 column are not in the index at all: they are read from the article when a reader searches, so
 an embargo passing, an article taken down or moved to another column needs no index write.
@@ -142,10 +143,13 @@ def remove_articles(pks, using="default"):
 
 
 def rewrite_fields(pk, fields, using="default"):
-    """Rewrite some fields of an article's row; the whole row if it has none yet."""
+    """Rewrite some fields of an article's row (on PostgreSQL, whose row holds the whole
+    article in one tsvector, the whole row); the whole row if it has none yet."""
+    engine = backend(using)
     with connections[using].cursor() as cursor:
-        if not backend(using).update(cursor, pk, fields):
-            index_articles([pk], using)
+        if engine.partial_updates and engine.update(cursor, pk, fields):
+            return
+        engine.write(cursor, documents([pk], using))
 
 
 # --- keeping in step ---------------------------------------------------------------------
@@ -266,8 +270,9 @@ def rebuild(chunk=CHUNK, using="default", models=None):
 
 
 def indexed_count(using="default"):
+    """How many rows the index holds."""
     with connections[using].cursor() as cursor:
-        return backend(using).count(cursor)
+        return backend(using).size(cursor)
 
 
 __all__ = [

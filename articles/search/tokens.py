@@ -15,7 +15,7 @@ or, for the last character of a run, the character alone. Positions follow the c
 - a query of one CJK character is a prefix: 技* matches 技 alone and every pair starting with
   it, which is every place the character stands;
 - a Latin word or a number is a token of its own: Qiantang -> qiantang, ２０２６ -> 2026 (NFKC,
-  then case folding).
+  then case folding), cut at MAX_WORD characters.
 
 Punctuation and spaces separate tokens and take no position: 杭州，钱塘 indexes as
 杭州 州 钱塘 塘. Separate texts (two paragraphs, two captions) are kept apart by a gap token
@@ -27,22 +27,29 @@ FTS5 reads them as space-separated words, PostgreSQL as a tsvector with explicit
 
 import re
 import unicodedata
+from operator import add
 
-# Han ideographs (with extensions and compatibility forms), 々 and 〇, kana and hangul: the
-# scripts written without spaces, indexed as character pairs.
+# Han ideographs (with extensions and compatibility forms), 々 and 〇, kana (half-width too)
+# and hangul: the scripts written without spaces, indexed as character pairs.
 CJK = (
     "\u3005\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\uf900-\ufaff\U00020000-\U0003134f"
+    "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\uf900-\ufaff\uff66-\uffdc"
+    "\U00020000-\U0003134f"
 )
 _PIECES = re.compile(rf"([{CJK}]+)|([^\W_{CJK}]+)")
+_ALNUM = re.compile(r"[^\W_]+")
 # Stands between two texts of one field: never made from text, so it matches no query.
 GAP = "\u00b6"
 # Longer Latin "words" (a pasted URL, a hash) are cut: no reader types them whole.
 MAX_WORD = 40
 
 
-def normalise(text):
-    return unicodedata.normalize("NFKC", text or "").casefold()
+def normalise(piece):
+    """NFKC (full-width letters and digits, compatibility ideographs, half-width kana to
+    their plain forms), only where needed: most text is already, and checking is cheap."""
+    if piece.isascii() or unicodedata.is_normalized("NFKC", piece):
+        return piece
+    return unicodedata.normalize("NFKC", piece)
 
 
 def pieces(text):
@@ -52,13 +59,22 @@ def pieces(text):
 
 
 def tokens(text):
-    """The index tokens of one text, in order (one per CJK character, one per word)."""
+    """The index tokens of one text, in order (one per CJK character, one per word).
+
+    Each run or word is normalised on its own (NFKC, and case folding for words): the same
+    as normalising the whole text but for symbols NFKC would turn into letters (㍿ into
+    株式会社), which stay symbols here, in text and queries alike."""
     out = []
-    for run, word in _PIECES.findall(normalise(text)):
+    for run, word in _PIECES.findall(text or ""):
         if run:
-            out.extend(run[i : i + 2] for i in range(len(run)))
+            run = normalise(run)
+            # Each character with the next (map runs the loop in C: indexing an archive is
+            # mostly this), then the last one alone.
+            out.extend(map(add, run, run[1:]))
+            out.append(run[-1])
         else:
-            out.append(word[:MAX_WORD])
+            # NFKC can make punctuation of a letter (⒈ is "1."): only letters and digits stay.
+            out.extend(w[:MAX_WORD] for w in _ALNUM.findall(normalise(word).casefold()))
     return out
 
 
@@ -83,13 +99,12 @@ def phrase(term):
     which in text is a pair), and a closing run of one character becomes a prefix.
     Returns ([], False) for a term with nothing to search (punctuation only).
     """
-    matches = list(_PIECES.finditer(normalise(term)))
     found = tokens(term)
     if not found:
         return [], False
-    last = matches[-1]
-    if last.group(1):  # the term ends with a CJK run
-        if len(last.group(1)) == 1:
+    run, _ = _PIECES.findall(term)[-1]
+    if run:  # the term ends with a CJK run
+        if len(normalise(run)) == 1:
             return found, True
         return found[:-1], False
     return found, False
