@@ -341,3 +341,14 @@ def test_highlight_marks_latin_words_whole():
     query = search.Query("AI 钱塘")
     html = search.highlight("SAIC 与 AI：钱塘", query.pieces)
     assert html == "SAIC 与 <mark>AI</mark>：<mark>钱塘</mark>"
+
+
+def test_an_imported_site_is_searchable(tmp_path, client, django_capture_on_commit_callbacks):
+    make_article("钱塘观潮", sections=[("", "江边观潮。"), ("潮水", "正文。")])
+    archive = tmp_path / "site.tar.gz"
+    call_command("export_site", str(archive), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_site", str(archive), "--replace", stdout=io.StringIO())
+    assert search.indexed_count() == 1
+    assert found(client, "观潮") == ["钱塘观潮"]
+    assert found(client, "潮水") == ["钱塘观潮"]
