@@ -770,7 +770,8 @@ class ArticleAdmin(BoundedChoicesMixin, PrintPageImportMixin, SortableAdminBase,
 
     def get_search_results(self, request, queryset, search_term):
         # Through the full-text index, as readers search (articles/search): drafts included.
-        return search.filter_articles(queryset, search.Query(search_term)), False
+        query = search.Query(search_term)
+        return (search.filter_articles(queryset, query) if query else queryset), False
 
     def reversion_register(self, model, **kwargs):
         # An article's versions hold its bylines, sections and figures, but not its corrections:

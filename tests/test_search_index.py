@@ -352,3 +352,10 @@ def test_an_imported_site_is_searchable(tmp_path, client, django_capture_on_comm
     assert search.indexed_count() == 1
     assert found(client, "观潮") == ["钱塘观潮"]
     assert found(client, "潮水") == ["钱塘观潮"]
+
+
+def test_the_admin_list_without_a_search_lists_everything(client, editor):
+    make_article("一篇", published=False)
+    make_article("两篇")
+    assert sorted(admin_list(client, "")) == ["一篇", "两篇"]
+    assert sorted(admin_list(client, "   ")) == ["一篇", "两篇"]
