@@ -7,7 +7,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "稿件"
 
     def ready(self):
-        # signals connects the rendition and file handlers, search the index's (search/index.py).
-        from . import pagecache, search, signals  # noqa: F401
-
-        pagecache.connect_signals()
+        from . import signals  # noqa: F401  (connects every receiver of the app)

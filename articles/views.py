@@ -5,11 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import metadata, search
+from . import frontpage, metadata, search
 from . import preview as preview_links
+from .feeds import FEED_LENGTH
 from .models import Article, Author, Column, Section
 from .pagecache import cached_page, not_stored, page_number
 from .pages import load_article_page
+from .permissions import can_see_drafts
 from .search import filters as search_filters
 
 PAGE_SIZE = 20
@@ -36,7 +38,11 @@ def list_response(request, template, context):
 @cached_page(query=LIST_QUERY)
 def home(request):
     page = paginate(request, Article.objects.published().for_listing())
-    return list_response(request, "articles/home.html", {"page": page})
+    context = {"page": page, "front": None}
+    if page.number == 1:
+        # The first page as editors arranged it (头条, 推荐), the newest filling the rest.
+        context["front"] = frontpage.arrange(PAGE_SIZE)
+    return list_response(request, "articles/home.html", context)
 
 
 def listing(request, queryset, *, label, name, about, empty, hide_column=False):
@@ -84,7 +90,7 @@ def article_detail(request, pk, slug=None):
     preview = False
     if not article.is_public:
         # Staff who may change articles read drafts and scheduled pieces at their real URL.
-        if not request.user.has_perm("articles.change_article"):
+        if not can_see_drafts(request.user):
             raise Http404("没有找到这篇文章。")
         preview = True
     if slug != article.slug:
@@ -170,8 +176,7 @@ def render_article(request, page, *, preview):
 )
 def search_view(request):
     query = search.Query(request.GET.get("q", ""))
-    columns = Column.objects.order_by("name")
-    filters = search_filters.SearchFilters(request.GET, columns)
+    filters = search_filters.SearchFilters(request.GET)
     page = None
     if query:
         column, start, end = filters.bounds()
@@ -203,7 +208,6 @@ def search_view(request):
             "page": page,
             "max_query_chars": search.MAX_QUERY_CHARS,
             "filters": filters,
-            "columns": filters.columns,
             # What the reader chose, as typed, so that nothing is lost on a page that says
             # a value could not be used.
             "chosen": {name: request.GET.get(name, "") for name in ("column", "start", "end")},
@@ -213,6 +217,20 @@ def search_view(request):
     if (asked is not None and (page is None or asked != str(page.number))) or filters.errors:
         not_stored(response)
     return response
+
+
+@cached_page
+def feeds_page(request):
+    """The feeds explained for a person, with their addresses to copy into a feed reader."""
+    return render(
+        request,
+        "articles/feeds.html",
+        {
+            "feed_length": FEED_LENGTH,
+            "rss_url": request.build_absolute_uri(reverse("articles:feed-rss")),
+            "atom_url": request.build_absolute_uri(reverse("articles:feed-atom")),
+        },
+    )
 
 
 @cached_page

@@ -101,6 +101,7 @@ def build_corpus(count=1000, seed=SEED):
             Rendition(
                 figure=figure,
                 spec=r.spec,
+                kind=r.kind,
                 source=r.source,
                 file=r.file.name,
                 width=r.width,

@@ -34,18 +34,17 @@ class SearchFilters(forms.Form):
     start = forms.CharField(required=False)
     end = forms.CharField(required=False)
 
-    def __init__(self, data, columns):
-        super().__init__(data)
-        self.columns = list(columns)
-
     def clean_column(self):
+        from ..models import Column
+
         slug = self.cleaned_data["column"].strip()
         if not slug:
             return None
-        for column in self.columns:
-            if column.slug == slug:
-                return column
-        raise forms.ValidationError("没有这个栏目，已在全部栏目里搜索。")
+        # A query only when a column is asked for; the form's list is the header's 栏目 row.
+        column = Column.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
+        if column is None:
+            raise forms.ValidationError("没有这个栏目，已在全部栏目里搜索。")
+        return column
 
     def clean_start(self):
         return _date(self.cleaned_data["start"])

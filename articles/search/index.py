@@ -30,8 +30,6 @@ import contextlib
 import threading
 
 from django.db import connections, transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from ..models import PARAGRAPH_BREAK, Article, Figure, Section
 from . import tokens
@@ -152,7 +150,7 @@ def rewrite_fields(pk, fields, using="default"):
         engine.write(cursor, documents([pk], using))
 
 
-# --- keeping in step ---------------------------------------------------------------------
+# --- keeping in step (the handlers articles/signals.py connects) ---------------------------
 
 
 @contextlib.contextmanager
@@ -194,7 +192,6 @@ def _deleting_article(origin):
     return isinstance(origin, Article) or getattr(origin, "model", None) is Article
 
 
-@receiver(post_save, sender=Article, dispatch_uid="search-article-saved")
 def article_saved(sender, instance, created, update_fields=None, using="default", **kwargs):
     if _later(instance.pk) or not _touches(update_fields, ARTICLE_TEXT):
         return
@@ -205,14 +202,11 @@ def article_saved(sender, instance, created, update_fields=None, using="default"
     rewrite_fields(instance.pk, article_fields(*texts), using)
 
 
-@receiver(post_delete, sender=Article, dispatch_uid="search-article-deleted")
 def article_deleted(sender, instance, using="default", **kwargs):
     if not _later(instance.pk):
         remove_articles([instance.pk], using)
 
 
-@receiver(post_save, sender=Section, dispatch_uid="search-section-saved")
-@receiver(post_delete, sender=Section, dispatch_uid="search-section-deleted")
 def section_changed(sender, instance, update_fields=None, origin=None, using="default", **kw):
     if _deleting_article(origin) or not _touches(update_fields, SECTION_TEXT):
         return
@@ -227,8 +221,6 @@ def section_changed(sender, instance, update_fields=None, origin=None, using="de
     rewrite_fields(instance.article_id, section_fields(sections), using)
 
 
-@receiver(post_save, sender=Figure, dispatch_uid="search-figure-saved")
-@receiver(post_delete, sender=Figure, dispatch_uid="search-figure-deleted")
 def figure_changed(sender, instance, update_fields=None, origin=None, using="default", **kw):
     if _deleting_article(origin) or not _touches(update_fields, FIGURE_TEXT):
         return
