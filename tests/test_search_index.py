@@ -134,6 +134,12 @@ def test_column_filter(client):
     assert titles(soup) == ["体育观潮"]
     assert "栏目：体育" in soup.select_one(".search-count").get_text()
     assert soup.select_one("#search-column option[selected]")["value"] == "sport"
+    # A column with nothing public is not in the list (the header's 栏目 row), but when asked
+    # for it is offered, chosen, and finds nothing.
+    make_column("空栏目", slug="empty")
+    soup = results(client, q="观潮", column="empty")
+    assert titles(soup) == []
+    assert soup.select_one("#search-column option[selected]").get_text() == "空栏目"
 
 
 @pytest.fixture
