@@ -26,7 +26,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0017_figure_credit_role"),
+        ("articles", "0019_figure_rendition_error"),
     ]
 
     operations = [
