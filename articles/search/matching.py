@@ -15,6 +15,8 @@ one short field, so both engines give the same order, and among the articles tha
 query in the same places a newspaper's readers get the newest first.
 """
 
+from django.db.models.expressions import RawSQL
+
 from ..models import Article
 from .backends import backend
 
@@ -24,8 +26,6 @@ def filter_articles(queryset, query, using=None):
     searched), in the queryset's own order: the admin's list search."""
     if not query.searchable:
         return queryset.none()
-    from django.db.models.expressions import RawSQL
-
     engine = backend(using or queryset.db)
     return queryset.filter(pk__in=RawSQL(*engine.matching(query.phrases)))
 
