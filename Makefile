@@ -110,13 +110,15 @@ test-postgres: $(VENV)/.stamp-test
 	  $(PYTEST_ARGS)
 
 # Load tests need wrk and nginx (Debian) and Chromium for the page weight; all on 127.0.0.1.
-# bench/pages.py runs on SQLite with the other scripts, then again on a throw-away PostgreSQL.
+# bench/pages.py and bench/search_index.py run on SQLite with the other scripts, then again on
+# a throw-away PostgreSQL.
 bench: $(VENV)/.stamp-test
 	.ci/install-browser
 	.ci/apt-ensure wrk nginx
 	@for script in bench/*.py; do echo "== $$script"; $(DEV) $(PY) $$script || exit 1; done
 	@echo "== bench/pages.py on PostgreSQL"; .ci/with-postgres $(PY) bench/pages.py
 	@echo "== bench/concurrent_saves.py on PostgreSQL"; .ci/with-postgres $(PY) bench/concurrent_saves.py
+	@echo "== bench/search_index.py on PostgreSQL"; .ci/with-postgres $(PY) bench/search_index.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3

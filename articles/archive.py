@@ -41,6 +41,8 @@ from django.core.management import call_command
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import search
+
 FORMAT = "qiantang-site-archive"
 VERSION = 1
 # Rebuilt by migrate, or state that means nothing on another server.
@@ -301,7 +303,8 @@ def import_archive(path, *, replace=False):
         fixture = Path(folder) / "site.json"
         fixture.write_bytes(data)
         try:
-            with transaction.atomic():
+            # The search index learns of each article once, at the end, in the same transaction.
+            with transaction.atomic(), search.deferred():
                 if replace:
                     _delete_everything(_replaced_models(with_users))
                 call_command("loaddata", str(fixture), verbosity=0)

@@ -6,6 +6,8 @@
 - The page cache starts a new generation once a change to anything a public page shows
   commits, and withdraws an article's stored page when it stops being public. The wiring is
   here; what happens is in pagecache.py (which models are private is its decision).
+- The search index rewrites an article's row when its text changes, in the same transaction
+  (search/index.py).
 
 Saving or deleting a figure touches image files only here.
 
@@ -22,7 +24,8 @@ from django.dispatch import receiver
 
 from . import pagecache, tasks
 from .images.renditions import delete_file_on_commit, sync_renditions
-from .models import LOADED_RENDITIONS, Article, Correction, Figure, Rendition
+from .models import LOADED_RENDITIONS, Article, Correction, Figure, Rendition, Section
+from .search import index as search_index
 
 # A save that only touches these fields (reordering figures, say) cannot change a rendition.
 RENDITION_INPUTS = {"image", "focal_x", "focal_y"}
@@ -92,3 +95,23 @@ for _model in apps.get_app_config("articles").get_models():
 m2m_changed.connect(pagecache.relation_changed, dispatch_uid="page-generation-m2m")
 post_save.connect(pagecache.article_saved, sender=Article, dispatch_uid="page-withdrawn-save")
 post_delete.connect(pagecache.article_deleted, sender=Article, dispatch_uid="page-withdrawn-delete")
+
+
+# --- The search index ------------------------------------------------------------------------
+# Each article's index row follows its text, in the save's own transaction (search/index.py
+# says why the save path and not triggers, and what each handler rewrites).
+
+post_save.connect(search_index.article_saved, sender=Article, dispatch_uid="search-article-saved")
+post_delete.connect(
+    search_index.article_deleted, sender=Article, dispatch_uid="search-article-deleted"
+)
+for _model, _handler in (
+    (Section, search_index.section_changed),
+    (Figure, search_index.figure_changed),
+):
+    post_save.connect(
+        _handler, sender=_model, dispatch_uid=f"search-{_model._meta.model_name}-saved"
+    )
+    post_delete.connect(
+        _handler, sender=_model, dispatch_uid=f"search-{_model._meta.model_name}-deleted"
+    )

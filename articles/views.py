@@ -12,6 +12,7 @@ from .models import Article, Author, Column, Section
 from .pagecache import cached_page, not_stored, page_number
 from .pages import load_article_page
 from .permissions import can_see_drafts
+from .search import filters as search_filters
 
 PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 10
@@ -163,32 +164,57 @@ def render_article(request, page, *, preview):
     )
 
 
-@cached_page(query={"q": search.is_canonical, "page": page_number}, bounded=True)
+@cached_page(
+    query={
+        "q": search.is_canonical,
+        "page": page_number,
+        "column": search_filters.is_canonical_slug,
+        "start": search_filters.is_canonical_date,
+        "end": search_filters.is_canonical_date,
+    },
+    bounded=True,
+)
 def search_view(request):
     query = search.Query(request.GET.get("q", ""))
+    filters = search_filters.SearchFilters(request.GET)
     page = None
     if query:
-        queryset = (
-            search.search_articles(query.terms)
-            .for_listing()
-            .prefetch_related(
-                Prefetch("sections", queryset=Section.objects.order_by("position")),
-                # Captions, for the snippet (search.snippet); their renditions are not needed.
-                "figures",
-            )
+        column, start, end = filters.bounds()
+        articles = Article.objects.for_listing().prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("position")),
+            # Captions, for the snippet (search.snippet); their renditions are not needed.
+            "figures",
         )
-        page = Paginator(queryset, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        asked = request.GET.get("page", "1")
+        number = int(asked) if page_number(asked) else 1
+        found = search.search_articles(
+            query,
+            column=column,
+            start=start,
+            end=end,
+            articles=articles,
+            window=((number - 1) * SEARCH_PAGE_SIZE, number * SEARCH_PAGE_SIZE),
+        )
+        page = Paginator(found, SEARCH_PAGE_SIZE).get_page(asked)
         for article in page:
-            article.search_title = search.highlight(article.title, query.terms)
-            article.search_kicker = search.highlight(article.kicker, query.terms)
-            article.search_snippet = search.snippet(article, query.terms)
+            article.search_title = search.highlight(article.title, query.pieces)
+            article.search_kicker = search.highlight(article.kicker, query.pieces)
+            article.search_snippet = search.snippet(article, query.pieces)
     response = render(
         request,
         "articles/search.html",
-        {"query": query, "page": page, "max_query_chars": search.MAX_QUERY_CHARS},
+        {
+            "query": query,
+            "page": page,
+            "max_query_chars": search.MAX_QUERY_CHARS,
+            "filters": filters,
+            # What the reader chose, as typed, so that nothing is lost on a page that says
+            # a value could not be used.
+            "chosen": {name: request.GET.get(name, "") for name in ("column", "start", "end")},
+        },
     )
     asked = request.GET.get("page")
-    if asked is not None and (page is None or asked != str(page.number)):
+    if (asked is not None and (page is None or asked != str(page.number))) or filters.errors:
         not_stored(response)
     return response
 

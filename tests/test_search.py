@@ -80,7 +80,9 @@ def test_html_in_query_is_escaped_not_rendered(client):
     soup = search(client, q="<b>")
     # The reader's query and the article's text come back as text, never as markup.
     assert soup.select("main b") == []
-    assert soup.select_one(".result mark").get_text() == "<b>"
+    # Only letters, digits and Chinese characters are searched: the "b" is what matched.
+    assert soup.select_one(".result mark").get_text() == "b"
+    assert "<b>粗体</b>写在正文里" in soup.select_one(".result__snippet").get_text()
     assert soup.select_one("#search-q")["value"] == "<b>"
 
 
@@ -100,10 +102,14 @@ def test_sql_and_odd_characters_give_a_normal_page(client, query):
     assert result_titles(search(client, q="钱塘")) == ["钱塘观察"]
 
 
-def test_percent_matches_only_a_literal_percent(client):
+def test_symbols_alone_search_nothing_and_the_page_says_why(client):
+    # The index holds words, numbers and Chinese characters; "%" alone names none of them.
     make_article("增长百分之十")
     make_article("增长10%")
-    assert result_titles(search(client, q="%")) == ["增长10%"]
+    soup = search(client, q="%")
+    assert result_titles(soup) == []
+    assert "标点和符号不参与搜索" in soup.select_one(".search-note").get_text()
+    assert result_titles(search(client, q="10%")) == ["增长10%"]
 
 
 def test_empty_query_shows_the_form_and_a_hint(client):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import workflow
+from .. import search, workflow
 from ..models import Article
 from ..publishing import placeholder_count
 from .inlines import figure_thumbnail
@@ -56,7 +56,12 @@ class MineFilter(admin.SimpleListFilter):
 
 
 class ArticleListMixin:
-    """ArticleAdmin's list page: the columns of list_display and the actions."""
+    """ArticleAdmin's list page: the columns of list_display, the search and the actions."""
+
+    def get_search_results(self, request, queryset, search_term):
+        # Through the full-text index, as readers search (articles/search): drafts included.
+        query = search.Query(search_term)
+        return (search.filter_articles(queryset, query) if query else queryset), False
 
     @admin.display(description="状态", ordering="status")
     def status_label(self, obj):

@@ -1,19 +1,11 @@
-"""Reader search: a bounded substring match over published articles.
-
-Chinese has no spaces between words, so tokenisers that split on spaces or need three
-characters (SQLite FTS5's trigram, PostgreSQL's default parser) miss a two-character query
-like 杭州. A case-insensitive substring match (``icontains``) finds it on SQLite and
-PostgreSQL alike. Its cost is one scan of the published articles per term, and both the
-query length and the number of terms are capped, so no reader can make it grow further.
-"""
+"""What the reader typed, cleaned and bounded; and how matches are shown (highlight, snippet)."""
 
 import re
 
-from django.db.models import Exists, OuterRef, Q
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from .models import Article, Figure, Section
+from . import tokens
 
 MAX_QUERY_CHARS = 50
 MAX_TERMS = 5
@@ -22,7 +14,12 @@ SNIPPET_LENGTH = 120
 
 
 class Query:
-    """What the reader typed, cleaned and bounded."""
+    """What the reader typed, cleaned and bounded.
+
+    terms: the words between spaces (at most MAX_TERMS, each once); every one must match.
+    phrases: each term as index tokens (tokens.phrase), leaving out the terms with nothing
+    to search (punctuation only). pieces: what the page highlights.
+    """
 
     def __init__(self, raw):
         # NUL is refused by PostgreSQL; other control characters only get in the way.
@@ -36,9 +33,20 @@ class Query:
                 terms.append(word)
         self.dropped_terms = len(terms) > MAX_TERMS
         self.terms = terms[:MAX_TERMS]
+        self.phrases = []
+        for term in self.terms:
+            found = tokens.phrase(term)
+            if found[0] and found not in self.phrases:
+                self.phrases.append(found)
+        self.pieces = [piece for term in self.terms for piece in tokens.pieces(term)]
 
     def __bool__(self):
         return bool(self.terms)
+
+    @property
+    def searchable(self):
+        """Whether anything in it can be looked up (not only punctuation and symbols)."""
+        return bool(self.phrases)
 
 
 def is_canonical(text):
@@ -47,38 +55,29 @@ def is_canonical(text):
     return bool(text) and Query(text).text == text
 
 
-def search_articles(terms):
-    """Published articles containing every term somewhere readers can see it, newest first."""
-    queryset = Article.objects.published()
-    for term in terms:
-        in_sections = Section.objects.filter(article=OuterRef("pk")).filter(
-            Q(heading__icontains=term) | Q(body__icontains=term)
-        )
-        in_captions = Figure.objects.filter(article=OuterRef("pk"), caption__icontains=term)
-        # Subqueries rather than joins: a term found in many paragraphs still yields one row.
-        queryset = queryset.filter(
-            Q(kicker__icontains=term)
-            | Q(title__icontains=term)
-            | Q(subtitle__icontains=term)
-            | Q(summary__icontains=term)
-            | Exists(in_sections)
-            | Exists(in_captions)
-        )
-    return queryset
+_LATIN_EDGE = re.compile(rf"[^\W_{tokens.CJK}]")
 
 
-def _pattern(terms):
-    # Longest first, so 钱塘智慧城 wins over 钱塘 where both match.
-    alternatives = sorted({re.escape(t) for t in terms}, key=len, reverse=True)
+def _pattern(pieces):
+    # Longest first, so 钱塘智慧城 wins over 钱塘 where both match. A Latin word or number is
+    # marked only where it stands whole (AI, not the "ai" inside "SAIC"), as it was matched.
+    alternatives = []
+    for piece in sorted(set(pieces), key=len, reverse=True):
+        pattern = re.escape(piece)
+        if _LATIN_EDGE.match(piece[0]):
+            pattern = rf"(?<![^\W_{tokens.CJK}]){pattern}"
+        if _LATIN_EDGE.match(piece[-1]):
+            pattern = rf"{pattern}(?![^\W_{tokens.CJK}])"
+        alternatives.append(pattern)
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-def highlight(text, terms):
-    """Escaped text with every match of the terms wrapped in <mark>."""
-    if not terms or not text:
+def highlight(text, pieces):
+    """Escaped text with every match of the pieces wrapped in <mark>."""
+    if not pieces or not text:
         return escape(text)
     parts, position = [], 0
-    for match in _pattern(terms).finditer(text):
+    for match in _pattern(pieces).finditer(text):
         parts.append(escape(text[position : match.start()]))
         parts.append(format_html("<mark>{}</mark>", match.group()))
         position = match.end()
@@ -86,10 +85,10 @@ def highlight(text, terms):
     return mark_safe("".join(parts))
 
 
-def snippet(article, terms):
+def snippet(article, pieces):
     """A short passage around a match outside the headline, highlighted.
 
-    The passage that holds the most of the terms wins; among equals, the earliest.
+    The passage that holds the most of the pieces wins; among equals, the earliest.
     Expects the article's sections and figures to be prefetched.
     """
     texts = [article.summary, article.subtitle]
@@ -97,17 +96,20 @@ def snippet(article, terms):
         texts.append(section.heading)
         texts.extend(section.paragraphs)
     texts.extend(figure.caption for figure in article.figures.all())
-    pattern = _pattern(terms)
+    wanted = {p.casefold() for p in pieces}
+    pattern = _pattern(pieces) if pieces else None
     best, best_found = None, 0
     for text in texts:
+        if pattern is None:
+            break
         found = {m.group().casefold() for m in pattern.finditer(text or "")}
         if len(found) > best_found:
             best, best_found = text, len(found)
-            if best_found == len(terms):
+            if best_found == len(wanted):
                 break
     if best is None:
-        return highlight(_window(article.description(), 0), terms)
-    return highlight(_window(best, pattern.search(best).start()), terms)
+        return highlight(_window(article.description(), 0), pieces)
+    return highlight(_window(best, pattern.search(best).start()), pieces)
 
 
 def _window(text, at):

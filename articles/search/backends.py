@@ -1,0 +1,249 @@
+"""One backend per database engine, behind one interface: where the index lives, how a row is
+written, how the articles matching a query are counted and ranked. Everything else (tokens,
+what is indexed, the ranking's rule, filters, public or not) is shared.
+
+The index holds one row per article (any status: the admin searches drafts too), keyed by the
+article's id, with five fields: title, headings, summary (kicker, subtitle, summary), captions
+and body. Which articles readers may see is decided when they search, never here.
+
+Both engines rank alike (articles/search/matching.py has the rule): each term scores by the
+short fields it is found in, the body counts for matching only, then newest first.
+
+- SQLite: an FTS5 table. Each field is a column holding the tokens separated by spaces (the
+  `ascii` tokenizer splits them there and changes nothing else: they are already normalised).
+  prefix='1' keeps an index of one-character prefixes, so a one-character query (技*) reads
+  one list instead of merging every pair that starts with it. A term is in a field when an
+  FTS5 column filter finds it there (`title : "钱塘"`); each such lookup is one subquery.
+- PostgreSQL: a table with the whole article as one tsvector (`document`, GIN-indexed) and the
+  four short fields again as small tsvectors for ranking, all written as tsvector literals
+  with explicit positions (no text search configuration or parser is involved: the tokens are
+  the lexemes). Matching goes through articles_search_match(), a SQL function that plans its
+  query with sequential scans off: the planner does not count the cost of reading every
+  article's document out of TOAST, and otherwise prefers a scan of the whole table for a
+  query most articles match, twenty times slower than the GIN index. Ranking tests the short
+  fields of each matching row, which are stored inline. PostgreSQL keeps at most 256
+  positions of a lexeme in a tsvector and none past 16,383: a phrase of three or more
+  characters is found only within those (about 16,000 characters into an article; a single
+  pair or word anywhere).
+"""
+
+from django.db import connections
+from django.db.models import Case, Count, IntegerField, Value, When, Window
+from django.db.models.expressions import RawSQL
+
+from .tokens import GAP
+
+TABLE = "articles_search"
+FIELDS = ("title", "headings", "summary", "captions", "body")
+# What a term scores in each short field (matching.py says why; the body scores nothing).
+WEIGHTS = {"title": 8, "headings": 4, "summary": 2, "captions": 1}
+
+
+# The interface, as both classes below implement it:
+#   write(cursor, rows), update(cursor, pk, fields) -> bool, delete(cursor, pks),
+#   prune(cursor) -> int, size(cursor) -> int: the index's rows;
+#   matching(phrases) -> (sql, params): the ids of articles (any status) holding every phrase;
+#   count(articles, phrases) -> int: how many of a queryset's articles match;
+#   ranked(articles, phrases, offset, limit) -> (ids, total): a slice of them, best first, and
+#   how many match in all (None when the slice is empty), in one query.
+
+
+class SQLiteBackend:
+    vendor = "sqlite"
+    partial_updates = True
+
+    create_sql = [
+        f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(FIELDS)}, "
+        "tokenize='ascii', prefix='1')"
+    ]
+    drop_sql = [f"DROP TABLE IF EXISTS {TABLE}"]
+
+    @staticmethod
+    def value(tokens):
+        return " ".join(tokens)
+
+    def write(self, cursor, rows):
+        """rows: [(article id, {field: tokens})] with every field; replaces what was there."""
+        columns = ", ".join(FIELDS)
+        marks = ", ".join(["%s"] * (len(FIELDS) + 1))
+        cursor.executemany(
+            f"INSERT OR REPLACE INTO {TABLE} (rowid, {columns}) VALUES ({marks})",
+            [(pk, *(self.value(fields[f]) for f in FIELDS)) for pk, fields in rows],
+        )
+
+    def update(self, cursor, pk, fields):
+        """Some fields of one row; False when the row is not there."""
+        assignments = ", ".join(f"{f} = %s" for f in fields)
+        cursor.execute(
+            f"UPDATE {TABLE} SET {assignments} WHERE rowid = %s",
+            [*(self.value(t) for t in fields.values()), pk],
+        )
+        return cursor.rowcount > 0
+
+    def delete(self, cursor, pks):
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(pks))})", list(pks)
+        )
+
+    def prune(self, cursor):
+        """Rows whose article is gone; returns how many."""
+        cursor.execute(f"DELETE FROM {TABLE} WHERE rowid NOT IN (SELECT id FROM articles_article)")
+        return cursor.rowcount
+
+    def size(self, cursor):
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        return cursor.fetchone()[0]
+
+    @staticmethod
+    def _phrase(tokens, prefix):
+        # Tokens are letters, digits and CJK characters only: nothing to escape in a string.
+        return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
+
+    def matching(self, phrases, field=None):
+        """SQL selecting the ids of articles holding every phrase (in `field` only, if given)."""
+        expression = " AND ".join(self._phrase(*p) for p in phrases)
+        if field is not None:
+            expression = f"{field} : ({expression})"
+        return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
+
+    def count(self, articles, phrases):
+        return articles.filter(pk__in=RawSQL(*self.matching(phrases))).count()
+
+    def ranked(self, articles, phrases, offset, limit):
+        # Each (term, field) is an uncorrelated subquery: SQLite runs it once, into a set.
+        score = Value(0)
+        for phrase in phrases:
+            for field, weight in WEIGHTS.items():
+                score = score + Case(
+                    When(pk__in=RawSQL(*self.matching([phrase], field)), then=Value(weight)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+        found = (
+            articles.filter(pk__in=RawSQL(*self.matching(phrases)))
+            .annotate(search_score=score, search_total=Window(Count("*")))
+            .order_by("-search_score", "-published_at", "-pk")
+            .values_list("pk", "search_total")
+        )
+        rows = list(found[offset : offset + limit])
+        return [pk for pk, _ in rows], rows[0][1] if rows else None
+
+
+class PostgreSQLBackend:
+    vendor = "postgresql"
+    partial_updates = False  # the document holds every field: a row is written whole
+    SHORT = FIELDS[:-1]
+
+    create_sql = [
+        f"CREATE TABLE {TABLE} (rowid bigint PRIMARY KEY, "
+        "document tsvector NOT NULL DEFAULT '', "
+        + ", ".join(f"{f} tsvector NOT NULL DEFAULT ''" for f in FIELDS[:-1])
+        + ")",
+        f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin (document)",
+        f"CREATE FUNCTION {TABLE}_match(query tsquery) RETURNS SETOF bigint "
+        "LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000 SET enable_seqscan = off "
+        f"AS $$ SELECT rowid FROM {TABLE} WHERE document @@ query $$",
+    ]
+    drop_sql = [f"DROP FUNCTION IF EXISTS {TABLE}_match(tsquery)", f"DROP TABLE IF EXISTS {TABLE}"]
+
+    @staticmethod
+    def value(tokens):
+        """A tsvector literal. Positions start at 2 and GAP skips one, so that no phrase
+        spans two texts or two fields. PostgreSQL keeps 256 positions of a lexeme, up to
+        16,383: the same limits are applied here, so the literal is never refused."""
+        positions = {}
+        for at, token in enumerate(tokens, start=2):
+            if token != GAP:
+                positions.setdefault(token, []).append(at)
+        parts = []
+        for token, found in positions.items():
+            if len(found) > 256:
+                found = found[:256]
+            if found[-1] > 16383:
+                found = sorted({min(at, 16383) for at in found})
+            if "'" in token or "\\" in token:
+                token = token.replace("\\", "\\\\").replace("'", "''")
+            parts.append(f"'{token}':{','.join(map(str, found))}")
+        return " ".join(parts)
+
+    def document(self, fields):
+        whole = []
+        for field in FIELDS:
+            whole.extend([GAP, *fields[field]])
+        return self.value(whole)
+
+    def write(self, cursor, rows):
+        columns = ", ".join(self.SHORT)
+        marks = ", ".join(["%s::tsvector"] * len(self.SHORT))
+        updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in ("document", *self.SHORT))
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, document, {columns}) VALUES (%s, %s::tsvector, {marks}) "
+            f"ON CONFLICT (rowid) DO UPDATE SET {updates}",
+            [
+                (pk, self.document(fields), *(self.value(fields[f]) for f in self.SHORT))
+                for pk, fields in rows
+            ],
+        )
+
+    def update(self, cursor, pk, fields):
+        return False
+
+    def delete(self, cursor, pks):
+        cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = ANY(%s)", [list(pks)])
+
+    def prune(self, cursor):
+        cursor.execute(
+            f"DELETE FROM {TABLE} s WHERE NOT EXISTS "
+            "(SELECT 1 FROM articles_article a WHERE a.id = s.rowid)"
+        )
+        return cursor.rowcount
+
+    def size(self, cursor):
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        return cursor.fetchone()[0]
+
+    @staticmethod
+    def _phrase(tokens, prefix):
+        quoted = ["'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in tokens]
+        if prefix:
+            quoted[-1] += ":*"
+        return "(" + " <-> ".join(quoted) + ")"
+
+    def matching(self, phrases):
+        query = " & ".join(self._phrase(*p) for p in phrases)
+        return f"SELECT * FROM {TABLE}_match(%s::tsquery)", [query]
+
+    def count(self, articles, phrases):
+        return articles.filter(pk__in=RawSQL(*self.matching(phrases))).count()
+
+    def ranked(self, articles, phrases, offset, limit):
+        public, public_params = (
+            articles.order_by().values_list("pk", "published_at").query.sql_with_params()
+        )
+        match, match_params = self.matching(phrases)
+        score, score_params = [], []
+        for phrase in phrases:
+            for field, weight in WEIGHTS.items():
+                score.append(f"(s.{field} @@ %s::tsquery)::int * {weight}")
+                score_params.append(self._phrase(*phrase))
+        sql = (
+            f"SELECT a.id, count(*) OVER () FROM ({public}) AS a (id, published_at) "
+            f"JOIN {TABLE} s ON s.rowid = a.id WHERE a.id IN ({match}) "
+            f"ORDER BY {' + '.join(score)} DESC, a.published_at DESC, a.id DESC "
+            "LIMIT %s OFFSET %s"
+        )
+        with connections[articles.db].cursor() as cursor:
+            cursor.execute(sql, [*public_params, *match_params, *score_params, limit, offset])
+            rows = cursor.fetchall()
+        return [pk for pk, _ in rows], rows[0][1] if rows else None
+
+
+BACKENDS = {b.vendor: b for b in (SQLiteBackend(), PostgreSQLBackend())}
+
+
+def backend(using="default"):
+    vendor = connections[using].vendor
+    try:
+        return BACKENDS[vendor]
+    except KeyError:
+        raise NotImplementedError(f"No search backend for {vendor}") from None
