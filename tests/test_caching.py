@@ -465,8 +465,9 @@ def test_a_commit_changes_the_generation_once_after_the_transaction(monkeypatch)
         for n in range(5):
             article.sections.create(position=n + 10, body=f"第{n}段。")
         # Nothing changes while the transaction runs: a page rendered now would be stored
-        # under the new token with the old rows.
-        assert generation_now() == before
+        # under the new token with the old rows. (Counted as this process's bumps: a live
+        # server left by a browser test in the same worker may bump the shared token.)
+        assert bumps == []
     assert len(bumps) == 1
     assert generation_now() != before
     # And no row of the database is written or locked for it: the sections' INSERTs only
