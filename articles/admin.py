@@ -33,6 +33,7 @@ from reversion.models import Version
 
 from . import preview
 from .admin_import import PrintPageImportMixin
+from .admin_paging import CappedCountPaginator
 from .checks import placeholder_count, publish_problems, text_warnings
 from .internals import ChecksFieldsTogether, media_lists
 from .models import (
@@ -733,6 +734,9 @@ class ArticleAdmin(BoundedChoicesMixin, PrintPageImportMixin, SortableAdminBase,
         "sections__body",
     ]
     date_hierarchy = "published_at"
+    # At archive size: no count of the whole table per page (articles/admin_paging.py).
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     inlines = [ArticleAuthorInline, SectionInline, FigureInline, CorrectionInline]
     actions = ["publish_now", "unpublish"]
     readonly_fields = ["created_by", "publish_checks", "print_source_link"]
