@@ -376,7 +376,7 @@ def page_number(value):
 
 def not_stored(response):
     """Keep this response out of the page cache (it is still public for browsers): a page the
-    view answered for an address that is not its own, such as ?page=99999 for the last page."""
+    view answered for an address that is not its own, such as a list page whose cursor names no article."""
     response.page_cache_keep = False
     return response
 

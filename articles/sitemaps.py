@@ -222,6 +222,15 @@ class ArchiveSitemap(Sitemap):
     def get_latest_lastmod(self):
         return newest(by_date.public())
 
+    @property
+    def paginator(self):
+        paginator = super().paginator
+        # An index, one page a year and one a month: a few hundred URLs for a century, always
+        # one file. Said here, so the sitemap index does not work out every month to count
+        # them (a full page's count: its one page is sliced up to the limit, past the end).
+        paginator.count = self.limit
+        return paginator
+
 
 class PublicEditionPages(EditionPageSitemap):
     def get_latest_lastmod(self):
