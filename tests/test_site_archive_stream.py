@@ -194,3 +194,19 @@ def test_loading_holds_one_page_cache_callback_not_one_per_row(
     assert len(callbacks) <= 2
     # And the committed import starts a new generation: the home page shows the article.
     assert "钱塘观潮" in client.get("/").content.decode()
+
+
+def test_a_fresh_site_that_already_has_the_desks_groups_takes_the_archive(tmp_path, media_root):
+    from django.contrib.auth.models import Group
+
+    build_site()
+    archive = tmp_path / "site.tar.gz"
+    export(archive)
+    groups = sorted(Group.objects.values_list("name", flat=True))
+    assert groups  # made by the migrations
+    wipe_site(media_root)
+    for name in groups:  # as `migrate` leaves a new site: the groups are there already
+        Group.objects.create(name=name)
+    import_(archive)
+    assert sorted(Group.objects.values_list("name", flat=True)) == groups
+    assert Article.objects.count() == 2
