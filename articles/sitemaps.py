@@ -25,12 +25,13 @@ Every sitemap goes through the page cache (articles/urls.py) like every public p
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import NamedTuple
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import index, sitemap
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.utils import timezone
 
@@ -175,6 +176,23 @@ class NewsSitemap(Sitemap):
         return max(found["updated"], found["published"]) if found["updated"] else None
 
 
+class Later(Sequence):
+    """A list made only when first read."""
+
+    def __init__(self, make):
+        self.make = make
+
+    @functools.cached_property
+    def items(self):
+        return self.make()
+
+    def __getitem__(self, index):
+        return self.items[index]
+
+    def __len__(self):
+        return len(self.items)
+
+
 class ArchivePage(NamedTuple):
     path: str
     lastmod: object
@@ -224,11 +242,11 @@ class ArchiveSitemap(Sitemap):
 
     @property
     def paginator(self):
-        paginator = super().paginator
         # An index, one page a year and one a month: a few hundred URLs for a century, always
         # one file. Said here, so the sitemap index does not work out every month to count
-        # them (a full page's count: its one page is sliced up to the limit, past the end).
-        paginator.count = self.limit
+        # them: the items are found only when the file itself is asked for.
+        paginator = Paginator(Later(self.items), self.limit)
+        paginator.count = self.limit  # a full page: its one page slices past the end
         return paginator
 
 
@@ -308,5 +326,5 @@ def sitemap_index(request):
 @cached_page(query={"p": page_number})  # Django's sitemap view reads ?p= (past 50,000 URLs)
 def sitemap_section(request, section):
     """/sitemap-<section>.xml: one file of the index, through Django's sitemap view."""
-    template = TEMPLATES.get(section, "sitemap.xml")
+    template = TEMPLATES.get(section, "articles/sitemap.xml")
     return sitemap(request, Sections(), section=section, template_name=template)
