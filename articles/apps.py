@@ -7,6 +7,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "稿件"
 
     def ready(self):
-        from . import pagecache, signals  # noqa: F401  (signals connects the rendition and file handlers)
-
-        pagecache.connect_signals()
+        from . import signals  # noqa: F401  (connects every receiver of the app)

@@ -135,7 +135,7 @@ def import_print_page(page, *, column=None, published_at=None, created_by=None, 
     """Create a draft from a parsed print page (articles.printpage.parse).
 
     Figures are made from the captions, with no image yet: the article can't be published until
-    each has a photo or is removed (articles.checks.publish_problems).
+    each has a photo or is removed (articles.publishing.publish_problems).
     """
     if not page.title:
         raise ValueError("没有找到主题（标题），无法创建文章。")

@@ -4,12 +4,12 @@ Everything else uses Django's public APIs. These have no public equivalent:
 
 - ModelForm._get_validation_exclusions(): the fields a model form leaves out of the model's
   own checks. The admin's ordered inlines (sections, figures, bylines) check positions for all
-  rows together (admin.PositionedFormSet), because a row checked alone against the database
+  rows together (admin/inlines.py: PositionedFormSet), because a row checked alone against the database
   sees the old position of a row it is trading places with. Django offers no public hook to
   leave one field out of validate_constraints() and the formset's unique checks.
 - forms.Media._js and _css: the lists a Media was built from. django-admin-sortable2 swaps
   Django's actions.js for a copy named after the Django version and ships none for 6.1; the
-  article admin puts Django's own file back (admin.ArticleAdmin.media). Media has no public
+  article admin puts Django's own file back (admin/__init__.py: ArticleAdmin.media). Media has no public
   way to read or replace one script (adminsortable2 itself reads the same two attributes).
 
 At import, the running Django is compared with the versions these were checked against

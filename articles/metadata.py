@@ -8,11 +8,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from .images import MIN_STRUCTURED_PIXELS, STRUCTURED_CROPS
+from .images.render import MIN_STRUCTURED_PIXELS, STRUCTURED_CROPS
 from .links import link
 
 # Google asks for 16:9, 4:3 and 1:1 images of a news article, each at least 50,000 pixels:
-# the photo pipeline makes those crops (images.py), and these are the shapes looked for.
+# the photo pipeline makes those crops (images/render.py), and these are the shapes looked for.
 STRUCTURED_RATIOS = list(STRUCTURED_CROPS.values())
 RATIO_TOLERANCE = 0.02
 

@@ -9,79 +9,78 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
-from django.utils.functional import cached_property
 
-from .checks import publish_problems
-from .images import (
-    EXTENSIONS,
-    LOADED_RENDITIONS,
-    PhotoFormField,
-    judged_photo,
-    validate_photo,
-)
+from .images import render
+from .images.fields import EXTENSIONS, PhotoFormField, judged_photo, validate_photo
 from .links import link
-from .text import ascii_slug
+from .publishing import publish_problems
+from .text import ascii_slug, person_name, photo_credit
 
 # Figures with a photo readers may see: a file, and not a stand-in (Figure.has_photo in SQL).
 REAL_PHOTO = Q(is_placeholder=False) & ~Q(image="")
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
+# Where a figure's renditions loaded with it are kept (with_renditions, a Prefetch to_attr;
+# Figure.loaded_renditions() reads them, images.renditions.sync_renditions forgets them).
+LOADED_RENDITIONS = "renditions_loaded"
 
-class Column(models.Model):
-    name = models.CharField("栏目名称", max_length=100, unique=True)
-    slug = models.SlugField(
+
+def slug_field(max_length, named_after):
+    """The URL name of a column or an author: unique, and made from its name when left empty."""
+    return models.SlugField(
         "网址标识",
-        max_length=120,
+        max_length=max_length,
         unique=True,
         blank=True,
-        help_text="只用英文字母、数字和连字符；留空则按栏目名称的拼音自动生成。",
+        help_text=f"只用英文字母、数字和连字符；留空则按{named_after}的拼音自动生成。",
     )
+
+
+class NamedPage(models.Model):
+    """What a column and an author share: a name, a slug made from it (pinyin, unique) and a
+    public page listing their articles (URL name `page_url_name`, by slug)."""
+
+    page_url_name = None
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return link(self.page_url_name, slug=self.slug)
+
+
+class Column(NamedPage):
+    name = models.CharField("栏目名称", max_length=100, unique=True)
+    slug = slug_field(120, "栏目名称")
     description = models.TextField("栏目简介", blank=True)
 
-    class Meta:
+    page_url_name = "articles:column"
+
+    class Meta(NamedPage.Meta):
         verbose_name = "栏目"
         verbose_name_plural = "栏目"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Column, self.name, self.pk)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return link("articles:column", slug=self.slug)
 
 
-class Author(models.Model):
+class Author(NamedPage):
     name = models.CharField("姓名", max_length=50)
-    slug = models.SlugField(
-        "网址标识",
-        max_length=80,
-        unique=True,
-        blank=True,
-        help_text="只用英文字母、数字和连字符；留空则按姓名的拼音自动生成。",
-    )
+    slug = slug_field(80, "姓名")
     bio = models.TextField("简介", blank=True)
 
-    class Meta:
+    page_url_name = "articles:author"
+
+    class Meta(NamedPage.Meta):
         verbose_name = "作者"
         verbose_name_plural = "作者"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Author, self.name, self.pk)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return link("articles:author", slug=self.slug)
 
 
 def next_period(start, kind, zone):
@@ -104,14 +103,22 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def next_embargo(self, after):
-        """The next moment an article goes live by itself (published, its time still to come
-        after `after`), or None: until then the public pages stay as they are."""
-        return (
+        """The next moment a public page changes by itself, or None: until then the public
+        pages stay as they are. Two things change them with nobody saving anything: an
+        article going live when its time comes (published, its time still to come after
+        `after`), and an editor's choice for the home page reaching its end time (one query
+        for both, so a cache miss costs what it did)."""
+        going_live = (
             self.filter(status=Article.Status.PUBLISHED, published_at__gt=after)
-            .order_by("published_at")
+            .order_by()
             .values_list("published_at", flat=True)
-            .first()
         )
+        slot_ends = (
+            FrontPageSlot.objects.filter(ends_at__gt=after)
+            .order_by()
+            .values_list("ends_at", flat=True)
+        )
+        return going_live.union(slot_ends).order_by("published_at").first()
 
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         """Django's datetimes(), for published_at by year, month or day, found by probing the
@@ -163,8 +170,14 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
+        # The desk's states (articles/workflow.py moves an article between them). A signed-off
+        # article whose time is still to come is "scheduled" (定时): the same state, a future
+        # published_at; it goes live by itself when its time comes.
         DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "发布"
+        SUBMITTED = "submitted", "待审"
+        RETURNED = "returned", "退回"
+        PUBLISHED = "published", "已签发"
+        WITHDRAWN = "withdrawn", "撤下"
 
     kicker = models.CharField(
         "引题", max_length=200, blank=True, help_text="标题上方的一行引题，可留空。"
@@ -241,6 +254,31 @@ class Article(models.Model):
         editable=False,
         help_text="由导入程序填写，用来避免重复导入同一版面。",
     )
+    source = models.CharField(
+        "来源",
+        max_length=100,
+        blank=True,
+        help_text="稿件来源，例如“杭州日报”“新华社”；没有署名作者时签发前必须填写。",
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签发编辑",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField("签发时间", null=True, blank=True, editable=False)
+    desk_editor = models.CharField(
+        "网络责任编辑",
+        max_length=100,
+        blank=True,
+        help_text="第一次签发时自动填上签发编辑的名字，按报纸惯例显示在文章末尾；"
+        "可以改成别人，清空则不署名（见报文章改署见报时的责任编辑）。",
+    )
+    withdrawn_reason = models.TextField("撤下原因", blank=True, editable=False)
+    withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
@@ -260,7 +298,7 @@ class Article(models.Model):
         verbose_name = "文章"
         verbose_name_plural = "文章"
         ordering = ["-published_at", "-id"]
-        permissions = [("publish_article", "可以发布、定时发布和撤下文章")]
+        permissions = [("publish_article", "可以签发、定时发布、退回和撤下文章")]
         indexes = [
             # Every public list asks for published articles newest first, and the page cache
             # for the next embargo: one index walk instead of a sort of the whole archive.
@@ -337,6 +375,29 @@ class Article(models.Model):
 
     def description(self):
         return self.summary or self.first_paragraph()
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def state_label(self):
+        """The state as the desk says it: a signed-off article still to come is 定时."""
+        if self.is_scheduled:
+            return f"定时发布（{timezone.localtime(self.published_at):%Y-%m-%d %H:%M}）"
+        if self.status == self.Status.PUBLISHED:
+            return "已上线"
+        return self.get_status_display()
+
+    @property
+    def foot_editor(self):
+        """The name printed as 责任编辑 at the foot: the desk's (filled when an editor signs
+        it off), else print's own for an article that came from a print page."""
+        return self.desk_editor or self.print_editors
 
 
 def byline_groups(bylines):
@@ -436,7 +497,7 @@ class PhotoFieldFile(ImageFieldFile):
 
 
 class PhotoField(models.ImageField):
-    """An ImageField judged by Pillow (articles.images.check_photo) in every form and full_clean."""
+    """An ImageField judged by Pillow (images.fields.check_photo) in every form and full_clean."""
 
     attr_class = PhotoFieldFile
 
@@ -485,10 +546,8 @@ class Figure(models.Model):
         width_field="width",
         height_field="height",
         blank=True,
-        help_text=(
-            "JPEG、PNG 或 WebP，最大 25 MB、5000 万像素。原图只存档，读者看到的是"
-            "自动生成的各尺寸版本（已去掉拍摄地点等信息）。"
-        ),
+        # The form field puts the formats and the limits in force before this (images.fields).
+        help_text="原图只存档，读者看到的是自动生成的各尺寸版本（已去掉拍摄地点等信息）。",
     )
     is_placeholder = models.BooleanField(
         "占位图",
@@ -501,7 +560,21 @@ class Figure(models.Model):
     width = models.PositiveIntegerField("宽度", null=True, blank=True, editable=False)
     height = models.PositiveIntegerField("高度", null=True, blank=True, editable=False)
     caption = models.TextField("图片说明", blank=True)
-    credit = models.CharField("摄影／来源", max_length=200, blank=True)
+    credit = models.CharField(
+        "摄影／来源",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "只填姓名时，读者看到“姓名 摄”（前面加上身份）；供图、通讯社发稿等请照报纸写全，"
+            "例如“受访者供图”“新华社发”“图片来源：视觉中国”。"
+        ),
+    )
+    credit_role = models.CharField(
+        "摄影者身份",
+        max_length=20,
+        blank=True,
+        help_text="写在姓名前，例如 记者、通讯员、特约摄影；可留空。",
+    )
     alt_text = models.CharField(
         "替代文字",
         max_length=300,
@@ -538,6 +611,11 @@ class Figure(models.Model):
         return self.alt_text or self.caption
 
     @property
+    def credit_line(self):
+        """The credit as print writes it: "记者 王强 摄", "受访者供图" (text.photo_credit)."""
+        return photo_credit(self.credit, self.credit_role)
+
+    @property
     def has_photo(self):
         """A real photo to show readers: not a missing file, not a stand-in."""
         return bool(self.image) and not self.is_placeholder
@@ -546,20 +624,21 @@ class Figure(models.Model):
         """The renditions loaded with the figure (with_renditions()), else from the database.
 
         Pages load them with the figure (lists: ArticleQuerySet.for_listing; the article
-        page: pages.load_article_page; the admin's thumbnails). images.sync_renditions forgets
-        them when it makes new ones.
+        page: pages.load_article_page; the admin's thumbnails).
+        images.renditions.sync_renditions forgets them when it makes new ones.
         """
         loaded = self.__dict__.get(LOADED_RENDITIONS)
         return self.renditions.all() if loaded is None else loaded
 
     def _renditions(self, kind):
+        """The loaded renditions of one Rendition.Kind, narrowest first."""
         return sorted(
             (r for r in self.loaded_renditions() if r.kind == kind), key=lambda r: r.width
         )
 
     @property
     def webp_renditions(self):
-        return self._renditions("webp")
+        return self._renditions(Rendition.Kind.WEBP)
 
     def srcset(self, max_width=None):
         return ", ".join(
@@ -579,12 +658,12 @@ class Figure(models.Model):
 
     @property
     def fallback_rendition(self):
-        fallback = self._renditions("jpeg")
+        fallback = self._renditions(Rendition.Kind.JPEG)
         return fallback[0] if fallback else None
 
     @property
     def social_rendition(self):
-        social = self._renditions("social")
+        social = self._renditions(Rendition.Kind.SOCIAL)
         return social[0] if social else None
 
     @property
@@ -592,11 +671,6 @@ class Figure(models.Model):
         """The smallest rendition, for the admin and other small previews."""
         webp = self.webp_renditions
         return webp[0] if webp else self.fallback_rendition
-
-
-# The renditions a <picture> is made of: the WebP sizes and the JPEG fallback (not the social
-# card or the structured-data crops, which only the article page's head uses).
-PICTURE_RENDITIONS = Q(spec__startswith="webp-") | Q(spec__startswith="jpeg-")
 
 
 def with_renditions(queryset=None):
@@ -610,10 +684,18 @@ def with_renditions(queryset=None):
 
 
 class Rendition(models.Model):
+    class Kind(models.TextChoices):
+        # The values are the photo pipeline's (images.render.Kind), which makes each kind.
+        WEBP = render.Kind.WEBP.value, "WebP（按宽度）"
+        JPEG = render.Kind.JPEG.value, "JPEG（后备）"
+        SOCIAL = render.Kind.SOCIAL.value, "分享卡片"
+        CROP = render.Kind.CROP.value, "结构化数据裁切"
+
     figure = models.ForeignKey(
         Figure, verbose_name="图片", on_delete=models.CASCADE, related_name="renditions"
     )
     spec = models.CharField("规格", max_length=40)
+    kind = models.CharField("用途", max_length=10, choices=Kind.choices)
     file = models.FileField("文件", upload_to="renditions/", max_length=255)
     source = models.CharField(
         "来源原图", max_length=255, blank=True, help_text="生成这个版本时所用原图的存储名。"
@@ -633,10 +715,11 @@ class Rendition(models.Model):
     def __str__(self):
         return f"{self.figure_id}:{self.spec}"
 
-    @cached_property  # a rendition's spec never changes: a new spec is a new rendition
-    def kind(self):
-        """ "webp", "jpeg", "social" or "crop": the part of the spec before the first dash."""
-        return self.spec.split("-", 1)[0]
+
+# The renditions a <picture> is made of: the WebP sizes and the JPEG fallback (not the social
+# card or the structured-data crops, which only the article page's head uses).
+PICTURE_KINDS = (Rendition.Kind.WEBP, Rendition.Kind.JPEG)
+PICTURE_RENDITIONS = Q(kind__in=PICTURE_KINDS)
 
 
 class Correction(models.Model):
@@ -653,6 +736,97 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.note[:40]
+
+
+class Transition(models.Model):
+    """One move of an article between the desk's states: who, when, from what to what, and
+    the note (required when an editor sends it back or takes it down)."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+    publish_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "稿件流转记录"
+        verbose_name_plural = "稿件流转记录"
+        ordering = ["at", "id"]
+        indexes = [
+            # The dashboard: the newest move of each article in a state, and "handed in when".
+            models.Index(fields=["article", "-at"], name="transition_article_newest"),
+        ]
+
+    def __str__(self):
+        return (
+            f"《{self.article}》{self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
+
+    @property
+    def who(self):
+        if self.user is None:
+            return "（已删除的账号）"
+        return person_name(self.user)
+
+
+class FrontPage(models.Model):
+    """The home page as editors arrange it: one row (pk 1) holding the ordered slots, so the
+    whole arrangement is one admin page."""
+
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "首页编排"
+        verbose_name_plural = "首页编排"
+
+    def __str__(self):
+        return "当前的头条和推荐"
+
+    @classmethod
+    def the_one(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class FrontPageSlot(models.Model):
+    """An editor's choice for the home page: the lead story (头条) or one of the ordered
+    recommendations (推荐), until an optional end time. An empty or expired slot is filled
+    by the newest article, as the home page does without choices (articles/frontpage.py)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "头条"
+        FEATURED = "featured", "推荐"
+
+    front_page = models.ForeignKey(
+        FrontPage, on_delete=models.CASCADE, related_name="slots", default=1, editable=False
+    )
+    role = models.CharField("位置", max_length=10, choices=Role.choices, default=Role.FEATURED)
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="front_page_slots"
+    )
+    ends_at = models.DateTimeField(
+        "截止时间", null=True, blank=True, help_text="到这个时间自动撤出首页；留空则一直保留。"
+    )
+    position = models.PositiveSmallIntegerField("顺序", default=0, db_index=True)
+
+    class Meta:
+        verbose_name = "首页位置"
+        verbose_name_plural = "首页位置"
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.get_role_display()}：{self.article}"
 
 
 class PrintSource(models.Model):

@@ -53,13 +53,11 @@ from functools import wraps
 from pathlib import Path
 from typing import NamedTuple
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, InterfaceError, OperationalError, connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import http
 
@@ -256,7 +254,8 @@ def _bump_once(registered):
     bump()
 
 
-def _m2m_changed(sender, **kwargs):
+def relation_changed(sender, **kwargs):
+    """A many-to-many link changed (m2m_changed): a page change if it is this app's."""
     if sender._meta.app_label == "articles":
         page_data_changed(sender, **kwargs)
 
@@ -272,27 +271,14 @@ def _withdraw_on_commit(pk):
     )
 
 
-def _article_saved(sender, instance, raw=False, **kwargs):
+def article_saved(sender, instance, raw=False, **kwargs):
+    """An article was saved: if it is no longer public, its stored page is withdrawn."""
     if not raw and not instance.is_public:  # taken down, or moved back under embargo
         _withdraw_on_commit(instance.pk)
 
 
-def _article_deleted(sender, instance, **kwargs):
+def article_deleted(sender, instance, **kwargs):
     _withdraw_on_commit(instance.pk)
-
-
-def connect_signals():
-    from .models import Article
-
-    for model in apps.get_app_config("articles").get_models():
-        if model._meta.label_lower in PRIVATE_MODELS:
-            continue
-        uid = f"page-generation-{model._meta.label}"
-        post_save.connect(page_data_changed, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(page_data_changed, sender=model, dispatch_uid=uid + "-delete")
-    m2m_changed.connect(_m2m_changed, dispatch_uid="page-generation-m2m")
-    post_save.connect(_article_saved, sender=Article, dispatch_uid="page-withdrawn-save")
-    post_delete.connect(_article_deleted, sender=Article, dispatch_uid="page-withdrawn-delete")
 
 
 # --- stored pages ---------------------------------------------------------------------------

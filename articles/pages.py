@@ -6,7 +6,7 @@ ArticlePage: a plain object the template, the structured data (metadata.py) and 
 preview read, with no query of their own.
 
 lay_out() places figures among paragraphs. It is the one place that decides it: the public
-page, the share preview and the print-import preview (admin_import.py), which shows the
+page, the share preview and the print-import preview (admin/print_import.py), which shows the
 editor the draft as readers will see it.
 """
 
@@ -17,8 +17,9 @@ from functools import cached_property
 from django.db import connection
 from django.utils import timezone
 
-from .images import LOADED_RENDITIONS
 from .models import (
+    LOADED_RENDITIONS,
+    PICTURE_KINDS,
     Article,
     ArticleAuthor,
     Author,
@@ -32,7 +33,8 @@ from .models import (
 )
 from .text import reading_minutes
 
-RELATED_COUNT = 4
+# 更多报道 under an article: this many at most (its column's first, then the newest elsewhere).
+MORE_COUNT = 4
 
 
 @dataclass(slots=True)
@@ -101,7 +103,11 @@ class ArticlePage:
     sections: list
     figures: list  # each with its renditions (figure.loaded_renditions())
     corrections: list
-    related: list  # the newest other public articles of the same column
+    # Where to go next (load_neighbours): the column's previous (older) and next (newer)
+    # public article, or None; 更多报道, the newest others of the column, then of the site.
+    previous: Article | None = None
+    next: Article | None = None
+    more: list = field(default_factory=list)
 
     @cached_property
     def blocks(self):
@@ -226,32 +232,73 @@ def _sql():
         ),
         "sections": by_article(Section),
         "figures": by_article(Figure),
-        # Every figure's WebP sizes and JPEG fallback (its <picture>: models.PICTURE_RENDITIONS)
+        # Every figure's WebP sizes and JPEG fallback (its <picture>: models.PICTURE_KINDS)
         # and the lead figure's social card and structured-data crops: metadata.py shares and
         # describes no other.
         "renditions": (
             f"SELECT r.* FROM {table[Rendition]} r WHERE r.figure_id IN"
             f" (SELECT f.id FROM {table[Figure]} f WHERE f.article_id = %s)"
-            " AND (r.spec LIKE %s OR r.spec LIKE %s OR r.figure_id = %s)"
+            " AND (r.kind IN (%s, %s) OR r.figure_id = %s)"
             " ORDER BY r.figure_id, r.width, r.id"
         ),
         "corrections": (
             f"SELECT * FROM {table[Correction]} WHERE article_id = %s ORDER BY corrected_at, id"
         ),
-        # The newest other public articles of the same column: ArticleQuerySet.published().
-        "related": (
-            f"SELECT id, slug, kicker, title, published_at FROM {table[Article]}"
-            " WHERE column_id = %s AND status = %s AND published_at <= %s AND id <> %s"
-            f" ORDER BY published_at DESC, id DESC LIMIT {RELATED_COUNT}"
+        # Where to go next from the article (load_neighbours), in one query: the column's
+        # previous and next public article, its newest others, and the site's newest others
+        # from other columns. Each part is an index walk (article_column_newest,
+        # article_public_newest) stopped at its LIMIT, whatever the size of the archive.
+        "neighbours": " UNION ALL ".join(
+            [
+                _neighbours_part(
+                    "previous",
+                    "a.column_id = %s",
+                    "(a.published_at < %s OR (a.published_at = %s AND a.id < %s))",
+                    "DESC",
+                    1,
+                ),
+                _neighbours_part(
+                    "next",
+                    "a.column_id = %s",
+                    "(a.published_at > %s OR (a.published_at = %s AND a.id > %s))",
+                    "ASC",
+                    1,
+                ),
+                _neighbours_part(
+                    "column", "a.column_id = %s", "a.id <> %s", "DESC", MORE_COUNT + 2
+                ),
+                _neighbours_part(
+                    "other",
+                    "(a.column_id IS NULL OR a.column_id <> %s)",
+                    "a.id <> %s",
+                    "DESC",
+                    MORE_COUNT,
+                ),
+            ]
         ),
+        # The same for an article of no column: only the site's newest others.
+        "newest": _neighbours_part("other", "1 = 1", "a.id <> %s", "DESC", MORE_COUNT),
     }
+
+
+def _neighbours_part(place, where, around, order, limit):
+    """One part of the neighbours query: public articles (ArticleQuerySet.published()) with
+    their column's name, `place` naming the part."""
+    article, column = _name(Article._meta.db_table), _name(Column._meta.db_table)
+    return (
+        f"SELECT * FROM (SELECT '{place}' AS place, a.id, a.slug, a.kicker, a.title,"
+        f" a.published_at, a.column_id, col.name AS column_name FROM {article} a"
+        f" LEFT JOIN {column} col ON col.id = a.column_id"
+        f" WHERE {where} AND a.status = %s AND a.published_at <= %s AND {around}"
+        f" ORDER BY a.published_at {order}, a.id {order} LIMIT {limit}) AS {place}_part"
+    )
 
 
 def load_article_page(pk):
     """The article with everything its page shows, or None. Public or not: the caller decides
     who may see it. Six queries at most (the article and its column, bylines with authors,
-    sections, figures, their renditions, the related list), a seventh for an article that has
-    corrections; fewer without a column or figures."""
+    sections, figures, their renditions, where to go next), a seventh for an article that has
+    corrections; fewer without figures."""
     if pk not in ID_RANGE:
         return None
     sql = _sql()
@@ -268,13 +315,13 @@ def load_article_page(pk):
         lead = next((f.pk for f in figures if f.has_photo), None)
         loaded = {figure.pk: [] for figure in figures}
         for rendition in Rendition.objects.raw(
-            sql["renditions"], [pk, "webp-%", "jpeg-%", lead if lead is not None else -1]
+            sql["renditions"], [pk, *map(str, PICTURE_KINDS), lead if lead is not None else -1]
         ):
             loaded[rendition.figure_id].append(rendition)
         for figure in figures:
             # Where a Prefetch to_attr would put them (Figure.loaded_renditions()).
             setattr(figure, LOADED_RENDITIONS, loaded[figure.pk])
-    return ArticlePage(
+    page = ArticlePage(
         article=article,
         bylines=bylines,
         sections=list(Section.objects.raw(sql["sections"], [pk])),
@@ -282,14 +329,38 @@ def load_article_page(pk):
         corrections=list(Correction.objects.raw(sql["corrections"], [pk]))
         if article.has_corrections
         else [],
-        related=related_articles(article),
     )
+    page.previous, page.next, page.more = load_neighbours(article)
+    return page
 
 
-def related_articles(article, now=None):
-    """The newest other public articles of the article's column (ArticleQuerySet.published)."""
+def load_neighbours(article, now=None):
+    """(previous, next, more) for the end of the article's page, in one query.
+
+    previous and next: the public articles of its column just before and just after it in
+    publication order (None at either end, and for an article of no column). more: up to
+    MORE_COUNT others, newest first: its column's first (previous and next aside), then the
+    newest of other columns, so a reader always has somewhere to go.
+    """
+    now = now or timezone.now()
+    moment = connection.ops.adapt_datetimefield_value(now)
+    published = Article.Status.PUBLISHED.value
     if article.column_id is None:
-        return []
-    moment = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    params = [article.column_id, Article.Status.PUBLISHED.value, moment, article.pk]
-    return list(Article.objects.raw(_sql()["related"], params))
+        rows = Article.objects.raw(_sql()["newest"], [published, moment, article.pk])
+    else:
+        # A draft read in preview has no publication time yet: it stands after every article.
+        at = connection.ops.adapt_datetimefield_value(article.published_at or now)
+        column, pk = article.column_id, article.pk
+        params = [column, published, moment, at, at, pk]  # previous
+        params += [column, published, moment, at, at, pk]  # next
+        params += [column, published, moment, pk]  # column
+        params += [column, published, moment, pk]  # other
+        rows = Article.objects.raw(_sql()["neighbours"], params)
+    found = {"previous": [], "next": [], "column": [], "other": []}
+    for row in rows:
+        found[row.place].append(row)
+    previous = found["previous"][0] if found["previous"] else None
+    following = found["next"][0] if found["next"] else None
+    shown = {a.pk for a in (previous, following) if a is not None}
+    more = [a for a in found["column"] if a.pk not in shown] + found["other"]
+    return previous, following, more[:MORE_COUNT]

@@ -29,7 +29,7 @@ class PreviewLinkRevoked(Exception):
 
 
 def max_age():
-    return timedelta(hours=getattr(settings, "PREVIEW_LINK_HOURS", 48))
+    return timedelta(hours=settings.PREVIEW_LINK_HOURS)  # its default: qiantang_site/settings.py
 
 
 def digest(token):

@@ -28,6 +28,8 @@ import re
 import unicodedata
 from operator import add
 
+from .chinese import IDEOGRAPHS
+
 # Role code -> the label editors see. The order is the order of the preview's role menu.
 ROLES = {
     "furniture": "版面信息",
@@ -61,7 +63,7 @@ _CHAIN = (
     "other",
 )
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = IDEOGRAPHS
 WHITESPACE = " \t\u3000\u00a0\r\n"
 
 # ---------------------------------------------------------------------------------------------
@@ -483,7 +485,7 @@ def _unbracket(text):
 # what print puts before it: the paper or agency (本报, 新华社), a posting (驻京, 驻浙江), a rank
 # or kind (首席, 特约, 见习, 融媒体): 本报驻京记者, 融媒体记者, 新华社特约记者, 本报评论员.
 BYLINE_ROLE = re.compile(
-    r"^(?:本报|新华社|中新社|人民日报|本刊)?(?:驻[\u4e00-\u9fff]{1,4}?)?"
+    rf"^(?:本报|新华社|中新社|人民日报|本刊)?(?:驻[{_CJK}]{{1,4}}?)?"
     r"(?:首席|特约|见习|实习|融媒体?|全媒体|视觉|摄影|资深|主任)?"
     r"(?:摄影记者|记者|评论员|通讯员|实习生|撰稿人?|摄影师|摄影)"
 )

@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .chinese import IDEOGRAPHS
 from .printlines import (
     HEADER_ROLES,
     PAGE_ROLES,
@@ -53,6 +54,7 @@ __all__ = [
     "parse",
     "pasted_too_big",
     "read_page",
+    "readable_size",
     "too_big",
 ]
 
@@ -282,7 +284,7 @@ def pasted_too_big(size, limit=MAX_BYTES):
 
 
 def _sizes(size, limit):
-    shown, most = f"{size / 1_000_000:.1f} MB", _size(limit)
+    shown, most = f"{size / 1_000_000:.1f} MB", readable_size(limit)
     if round(size / 1_000_000, 1) <= limit / 1_000_000:
         # "1.0 MB, the limit is 1 MB" would read as a mistake: bytes tell the two apart.
         shown, most = f"{size:,} 字节", f"{limit:,} 字节"
@@ -319,9 +321,9 @@ def _utf16_without_bom(data):
 
 
 # Where the characters of a Chinese page come from: ASCII and Latin-1, general punctuation,
-# CJK symbols and punctuation, kana, CJK ideographs (and extension A), full-width forms.
+# CJK symbols and punctuation, kana, CJK ideographs (chinese.py), full-width forms.
 _WRITTEN = re.compile(
-    r"[\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+    rf"[\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u3000-\u30ff{IDEOGRAPHS}\uff00-\uffef]"
 )
 
 
@@ -329,7 +331,8 @@ def _written_share(text):
     return len(_WRITTEN.findall(text)) / len(text)
 
 
-def _size(n):
+def readable_size(n):
+    """A size limit as an editor reads it: 1 MB, 300 KB."""
     if n >= 1_000_000:
         return f"{n / 1_000_000:.1f} MB".replace(".0 MB", " MB")
     return f"{n / 1000:.0f} KB"

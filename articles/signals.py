@@ -1,4 +1,11 @@
-"""Receivers: image files follow their figures; corrections are never deleted on their own.
+"""Every receiver of the articles app: what happens by itself when a row is saved or deleted.
+
+- Image files follow their figures: renditions are made when a figure's image or focal point
+  is saved, and files go when their rows go (the work is in images/renditions.py).
+- Corrections are never deleted on their own.
+- The page cache starts a new generation once a change to anything a public page shows
+  commits, and withdraws an article's stored page when it stops being public. The wiring is
+  here; what happens is in pagecache.py (which models are private is its decision).
 
 Saving or deleting a figure touches image files only here.
 
@@ -10,12 +17,14 @@ deleted original and every rendition leave no orphan in media/.
 
 import logging
 
+from django.apps import apps
 from django.db.models import ProtectedError, QuerySet
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from PIL import Image
 
-from .images import delete_file_on_commit, sync_renditions
+from . import pagecache
+from .images.renditions import delete_file_on_commit, sync_renditions
 from .models import Article, Correction, Figure, Rendition
 
 logger = logging.getLogger(__name__)
@@ -34,7 +43,7 @@ def make_renditions_when_figure_saved(sender, instance, raw=False, update_fields
     try:
         sync_renditions(instance)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        # Forms refuse such files (images.check_photo); one that came in another way must not
+        # Forms refuse such files (images.fields.check_photo); one that came in another way must not
         # turn an editor's save into a server error. The figure shows no picture until fixed.
         logger.exception("Could not make renditions for figure %s", instance.pk)
 
@@ -64,3 +73,16 @@ def corrections_are_append_only(sender, instance, origin=None, **kwargs):
             f"更正是公开记录，不能删除（“{instance}”）。如果更正本身有误，请再加一条更正。",
             {instance},
         )
+
+
+# --- The page cache --------------------------------------------------------------------------
+
+for _model in apps.get_app_config("articles").get_models():
+    if _model._meta.label_lower in pagecache.PRIVATE_MODELS:
+        continue
+    _uid = f"page-generation-{_model._meta.label}"
+    post_save.connect(pagecache.page_data_changed, sender=_model, dispatch_uid=_uid + "-save")
+    post_delete.connect(pagecache.page_data_changed, sender=_model, dispatch_uid=_uid + "-delete")
+m2m_changed.connect(pagecache.relation_changed, dispatch_uid="page-generation-m2m")
+post_save.connect(pagecache.article_saved, sender=Article, dispatch_uid="page-withdrawn-save")
+post_delete.connect(pagecache.article_deleted, sender=Article, dispatch_uid="page-withdrawn-delete")

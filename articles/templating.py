@@ -19,9 +19,12 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 from jinja2 import Environment
+from markupsafe import escape
 
 from . import metadata
 from .links import link
+from .qr import qr_svg
+from .text import phrases, unpadded
 
 # How the site writes a moment: 2026年11月27日 08:00.
 DATETIME_FORMAT = "Y年n月j日 H:i"
@@ -67,6 +70,18 @@ def querystring(request, **changes):
     return "?" + params.urlencode()
 
 
+def phrased(text):
+    """A headline with each phrase in a span a line never breaks inside (site.css: .ph), the
+    parts print spaces apart joined by their space: a line breaks at print's spaces first,
+    then between phrases (text.phrases), and inside a phrase only if it is wider than a line."""
+    return mark_safe(
+        " ".join(
+            "".join(f'<span class="ph">{escape(phrase)}</span>' for phrase in part)
+            for part in phrases(text or "")
+        )
+    )
+
+
 def environment(**options):
     env = Environment(**options)
     env.globals.update({"static": static, "url": link, "querystring": querystring})
@@ -77,6 +92,9 @@ def environment(**options):
             "iso8601": iso8601,
             "local": local,
             "truncatechars": truncatechars,
+            "phrased": phrased,
+            "unpadded": unpadded,
+            "qr_svg": qr_svg,
         }
     )
     return env

@@ -48,6 +48,7 @@ urlpatterns = [
     path("columns/<slug:slug>/", read_only(views.column_detail), name="column"),
     path("authors/<slug:slug>/", read_only(views.author_detail), name="author"),
     path("search/", read_only(views.search_view), name="search"),
+    path("feeds/", read_only(views.feeds_page), name="feeds"),
     path("feeds/rss/", read_only(feed_rss), name="feed-rss"),
     path("feeds/atom/", read_only(feed_atom), name="feed-atom"),
     path("sitemap.xml", read_only(sitemap_index), name="sitemap"),

@@ -5,11 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import metadata, paging, search
+from . import frontpage, metadata, paging, search
 from . import preview as preview_links
+from .feeds import FEED_LENGTH
 from .models import Article, Author, Column, Section
 from .pagecache import cached_page, not_stored, page_number
 from .pages import load_article_page
+from .permissions import can_see_drafts
 
 PAGE_SIZE = paging.PAGE_SIZE
 SEARCH_PAGE_SIZE = 10
@@ -75,7 +77,7 @@ def list_gone(request, name):
     )
 
 
-def list_response(request, template, context, *, name):
+def list_response(request, template, context, *, name, first_page=None):
     """A list page: its keyset page, or the redirect or 404 page its address calls for.
 
     A page whose cursor is not an article of the list (one taken down since the link was
@@ -88,6 +90,8 @@ def list_response(request, template, context, *, name):
     except NoSuchPage:
         return list_gone(request, name)
     context["page"] = page
+    if first_page is not None and page.is_first:
+        context.update(first_page(page))
     response = render(request, template, context)
     if page.cursor is not None and not page.cursor_is_real:
         not_stored(response)
@@ -96,11 +100,20 @@ def list_response(request, template, context, *, name):
 
 @cached_page(query=LIST_QUERY)
 def home(request):
+    def first_page(page):
+        # The first page as editors arranged it (头条, 推荐), the newest filling the rest; the
+        # older pages go on from the last of those newest.
+        front = frontpage.arrange(PAGE_SIZE)
+        if front.newest and page.older is not None:
+            page.older = paging.Cursor.of(front.newest[-1])
+        return {"front": front}
+
     return list_response(
         request,
         "articles/home.html",
-        {"queryset": Article.objects.published().for_listing()},
+        {"queryset": Article.objects.published().for_listing(), "front": None},
         name="首页",
+        first_page=first_page,
     )
 
 
@@ -149,7 +162,7 @@ def article_detail(request, pk, slug=None):
     preview = False
     if not article.is_public:
         # Staff who may change articles read drafts and scheduled pieces at their real URL.
-        if not request.user.has_perm("articles.change_article"):
+        if not can_see_drafts(request.user):
             raise Http404("没有找到这篇文章。")
         preview = True
     if slug != article.slug:
@@ -251,6 +264,20 @@ def search_view(request):
     if asked is not None and (page is None or asked != str(page.number)):
         not_stored(response)
     return response
+
+
+@cached_page
+def feeds_page(request):
+    """The feeds explained for a person, with their addresses to copy into a feed reader."""
+    return render(
+        request,
+        "articles/feeds.html",
+        {
+            "feed_length": FEED_LENGTH,
+            "rss_url": request.build_absolute_uri(reverse("articles:feed-rss")),
+            "atom_url": request.build_absolute_uri(reverse("articles:feed-atom")),
+        },
+    )
 
 
 @cached_page

@@ -146,6 +146,7 @@ def _batch(numbers, *, rng, first, paragraphs, headings, model_figures, columns,
             Rendition(
                 figure=figure,
                 spec=r.spec,
+                kind=r.kind,
                 source=r.source,
                 file=r.file.name,
                 width=r.width,

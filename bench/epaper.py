@@ -6,7 +6,7 @@ media folder:
 - load: `import_edition`'s work (epaper.ingest.load_edition) for one 16-page PDF of text-dense
   generated pages (render in the limited child process, JPEG page picture, five renditions a
   page, store) against the site's own photo pipeline making the renditions of one 24-megapixel
-  camera JPEG (articles.images.render_renditions), what an editor already waits for per photo.
+  camera JPEG (articles.images.render.render_renditions), what an editor already waits for per photo.
 - serve: a page view, the edition view and /epaper/ in-process through Django's test client
   (median of REQUESTS, the cache off so every request renders), against the first article's
   page rendered the same way; and the queries of each.
@@ -50,7 +50,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from articles.images import render_renditions  # noqa: E402
+from articles.images.render import render_renditions  # noqa: E402
 from articles.models import Article  # noqa: E402
 from epaper.ingest import Upload, load_edition  # noqa: E402
 from epaper.models import Region  # noqa: E402

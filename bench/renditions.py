@@ -4,12 +4,12 @@ Three ways to make the same outputs (WebP at 480/800/1200/1600, the 1200 JPEG fa
 1200x630 social crop and the 16:9, 4:3 and 1:1 structured-data crops) from one generated 6000x4000 JPEG, each in a fresh process so its
 peak memory (the process's max RSS above what it held after its imports) is its own:
 
-- pipeline: articles.images.render_renditions, as a figure's save runs it (draft mode, one
+- pipeline: articles.images.render.render_renditions, as a figure's save runs it (draft mode, one
   decode, each width resized from the one before).
 - thumbnail: the plain baseline: open the original and Image.thumbnail() once per output.
 - full decode: decode the whole original with no draft, then resize it once per output.
 
-Also reported: "upload check", what articles.images.check_photo costs when the file arrives
+Also reported: "upload check", what articles.images.fields.check_photo costs when the file arrives
 (header checks, verify, a draft-mode decode to catch truncation); it makes no files.
 
 Time is the best of three runs. Results are printed and written to bench/results/.
@@ -18,6 +18,7 @@ Time is the best of three runs. Results are printed and written to bench/results
 """
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -31,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageFilter  # noqa: E402
 
-from articles.images import (  # noqa: E402
+from articles.images.fields import check_photo  # noqa: E402
+from articles.images.render import (  # noqa: E402
     _encode,
-    check_photo,
     render_renditions,
     rendition_specs,
     spec_crop_box,
@@ -97,11 +98,11 @@ def run_full_decode(path):
 
 
 def run_upload_check(path):
-    from django.conf import settings
     from django.core.files import File
 
-    if not settings.configured:
-        settings.configure()  # the default limits: 25 MB, 50 megapixels
+    # The project's limits (25 MB, 50 megapixels unless the environment says otherwise).
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiantang_site.settings")
     with open(path, "rb") as fp:
         check_photo(File(fp))
     return 0

@@ -2,7 +2,7 @@
 
 - check_page_file() decides whether a file is a page we accept, from its content, never its
   name: a PDF (read by pypdfium2 in a limited child process, epaper.pdfworker) or a JPEG, PNG
-  or WebP judged by the photo pipeline's own check (articles.images.check_photo).
+  or WebP judged by the photo pipeline's own check (articles.images.fields.check_photo).
 - read_pdf() renders every page of a PDF to a picture and reads its text with positions.
 - sync_page_renditions() writes the WebP sizes and the JPEG fallback readers get, under
   renditions/epaper/<page id>/ with a content hash in the name, like figures' renditions.
@@ -22,13 +22,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from articles.images import (
-    JPEG_QUALITY,
-    WEBP_QUALITY,
-    check_photo,
-    delete_file_on_commit,
-    open_upright,
-)
+from articles.images.fields import check_photo
+from articles.images.render import JPEG_QUALITY, WEBP_QUALITY, open_upright
+from articles.images.renditions import delete_file_on_commit
 
 # A rendered PDF page is this many pixels wide: 140 dpi across a broadsheet, enough to read
 # the small print when a reader zooms in; the largest rendition readers get.
@@ -37,18 +33,18 @@ RENDER_WIDTH = 1800
 WEBP_WIDTHS = (480, 800, 1200, 1800)
 FALLBACK_WIDTH = 1200
 
-DEFAULT_MAX_UPLOAD_MB = 60
-DEFAULT_MAX_PDF_PAGES = 64
 # Wall time for one PDF in the child (its CPU is limited there too).
 PDF_SECONDS = 300
 
 
+# The limits are settings (EPAPER_MAX_UPLOAD_MB, EPAPER_MAX_PDF_PAGES), with their defaults in
+# qiantang_site/settings.py only.
 def max_upload_bytes():
-    return getattr(settings, "EPAPER_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024
+    return settings.EPAPER_MAX_UPLOAD_MB * 1024 * 1024
 
 
 def max_pdf_pages():
-    return getattr(settings, "EPAPER_MAX_PDF_PAGES", DEFAULT_MAX_PDF_PAGES)
+    return settings.EPAPER_MAX_PDF_PAGES
 
 
 MESSAGES = {

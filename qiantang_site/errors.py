@@ -18,11 +18,12 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
+from django.views.defaults import page_not_found
 
 logger = logging.getLogger("qiantang_site.errors")
 
@@ -182,3 +183,39 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable", extra={"path": request.path, "error": str(exception)})
         return database_unavailable(request)
+
+
+class SiteNotFoundUnderDebugMiddleware:
+    """Under DEBUG (`make serve`), a public address that finds nothing gets the site's own 404
+    page, as readers get it in production, not Django's English debug page.
+
+    Django answers every 404 with its debug page when DEBUG is on. Here a view's Http404
+    (process_exception) and an address no URL matches (no resolver_match) get the site's page
+    instead, through Django's own page_not_found as without DEBUG. The admin keeps the debug
+    page, which lists its URLs for staff, and DJANGO_DEBUG_TECHNICAL_404=1 brings it back
+    everywhere. Without DEBUG this does nothing: Django already renders the site's page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+            and self._applies(request)
+        ):
+            return page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self._applies(request):
+            return page_not_found(request, exception)
+        return None
+
+    @staticmethod
+    def _applies(request):
+        if not settings.DEBUG or settings.DEBUG_TECHNICAL_404:
+            return False
+        return not request.path.startswith(f"/{settings.ADMIN_PATH}")

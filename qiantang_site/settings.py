@@ -56,6 +56,9 @@ def read_secret_key():
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+# Under DEBUG, public addresses that find nothing get the site's own 404 page, as in
+# production; 1 brings back Django's debug page for them too (the admin always has it).
+DEBUG_TECHNICAL_404 = env_bool("DJANGO_DEBUG_TECHNICAL_404")
 
 SECRET_KEY = read_secret_key()
 if not SECRET_KEY:
@@ -76,7 +79,8 @@ if ADMIN_PATH == "/":
     raise ImproperlyConfigured("DJANGO_ADMIN_PATH must not be empty: the site's pages live at /.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the desk's dashboard as its front page.
+    "qiantang_site.apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -110,6 +114,9 @@ MIDDLEWARE = [
     "articles.pagecache.PageCacheMiddleware",
     # A view that cannot reach the database answers 503 in Chinese, not 500 (errors.py).
     "qiantang_site.errors.DatabaseUnavailableMiddleware",
+    # Under DEBUG, the site's own 404 page for public addresses (errors.py); outside
+    # CommonMiddleware, which first redirects an address missing its final slash.
+    "qiantang_site.errors.SiteNotFoundUnderDebugMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -272,7 +279,7 @@ elif MEDIA_STORAGE == "s3":
 else:
     raise ImproperlyConfigured(f"DJANGO_MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
 
-# Photo uploads (articles/images.py): refused above these limits, checked before decoding.
+# Photo uploads (articles/images/fields.py): refused above these limits, checked before decoding.
 PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_MEGAPIXELS", "50")) * 1_000_000
 

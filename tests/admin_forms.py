@@ -41,14 +41,18 @@ def add_inline_rows(data, prefix, rows):
     return data
 
 
-def publish_fields(when):
-    """The status and split date/time fields that publish at ``when``, as the admin posts them."""
+def publish_fields(when, source="本报"):
+    """What an editor posts to sign an article off for ``when`` (the 签发 button, the split
+    date/time fields); with a 来源, since signing off needs a byline or a source."""
     local = timezone.localtime(when)
-    return {
-        "status": "published",
+    fields = {
+        "_transition": "sign_off",
         "published_at_0": local.strftime("%Y-%m-%d"),
         "published_at_1": local.strftime("%H:%M:%S"),
     }
+    if source:
+        fields["source"] = source
+    return fields
 
 
 def form_errors(response):

@@ -111,20 +111,25 @@ def _restore_desk_groups_after_a_flush(sender, app_config, using, apps=None, **k
     sends post_migrate with the migration state's apps, a flush without: the groups made by
     `migrate` itself are left to the migration, which test_workflow_roles checks.
     """
-    # The digital edition's permissions for 编辑 are a data migration too (epaper 0002).
+    # The digital edition's permissions for 编辑 are a data migration too (epaper 0002), and so
+    # are the desk workflow's (articles 0013).
     made_by = {
-        "articles": ("0003_editorial_groups", "make_groups"),
-        "epaper": ("0002_editor_permissions", "give_editors"),
+        "articles": [
+            ("0003_editorial_groups", "make_groups"),
+            ("0016_desk_workflow", "give_groups"),
+        ],
+        "epaper": [("0002_editor_permissions", "give_editors")],
     }
     if apps is not None or app_config.label not in made_by:
         return
     from django.db import connections
     from django.db.migrations.loader import MigrationLoader
 
-    name, function = made_by[app_config.label]
-    migration = importlib.import_module(f"{app_config.name}.migrations.{name}")
-    state = MigrationLoader(connections[using]).project_state((app_config.label, name))
-    getattr(migration, function)(state.apps, None)
+    loader = MigrationLoader(connections[using])
+    for name, function in made_by[app_config.label]:
+        migration = importlib.import_module(f"{app_config.name}.migrations.{name}")
+        state = loader.project_state((app_config.label, name))
+        getattr(migration, function)(state.apps, None)
 
 
 post_migrate.connect(_restore_desk_groups_after_a_flush, dispatch_uid="tests-desk-groups")

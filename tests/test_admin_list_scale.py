@@ -1,4 +1,4 @@
-"""The admin's article list counts no further than a limit (articles/admin_paging.py)."""
+"""The admin's article list counts no further than a limit (articles/admin/paging.py)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import admin_paging
+from articles.admin import paging as admin_paging
 from articles.models import Article
 
 from .factories import make_article, make_column

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import PICTURE_RENDITIONS, Article, Figure
-from articles.pages import RELATED_COUNT, lay_out, load_article_page
+from articles.pages import MORE_COUNT, lay_out, load_article_page
 
 from .factories import make_article, make_author, make_column, make_correction, make_figure
 
@@ -40,10 +40,11 @@ def test_the_page_loader_brings_everything_the_page_shows_in_a_fixed_number_of_q
         assert page.lead_figure == with_photo
         assert len(page.corrections) == 1
         assert len(page.sections) == 1
-        assert [a.title for a in page.related] == ["同栏目的另一篇"]
+        assert page.previous is None and page.next.title == "同栏目的另一篇"
+        assert page.more == []  # the column's other article is already 下一篇
         assert page.blocks and page.description
     # The article with its column, bylines with authors, sections, figures, their
-    # renditions, corrections, the related list.
+    # renditions, corrections, where to go next (previous, next, more: one query).
     assert len(queries) == 7
     assert load_article_page(article.pk + 1000) is None
 
@@ -82,13 +83,24 @@ def test_the_loaders_sql_answers_what_the_orm_answers(time_machine):
             expected = expected.filter(PICTURE_RENDITIONS)
         assert rows(loaded.loaded_renditions()) == rows(expected.order_by("width", "id"))
     assert rows(page.corrections) == rows(article.corrections.all())
-    # The related list, at several moments: what published() answers then.
+    # Where to go next, at several moments: what published() answers then.
     for moment in (timezone.now(), timezone.now() + timedelta(hours=3)):
         time_machine.move_to(moment)
-        expected = Article.objects.published().filter(column=column).exclude(pk=article.pk)
-        assert [a.pk for a in load_article_page(article.pk).related] == [
-            a.pk for a in expected[:RELATED_COUNT]
-        ]
+        public = Article.objects.published()
+        siblings = public.filter(column=column).exclude(pk=article.pk)
+        older = siblings.filter(published_at__lt=article.published_at).order_by(
+            "-published_at", "-id"
+        )
+        newer = siblings.filter(published_at__gt=article.published_at).order_by(
+            "published_at", "id"
+        )
+        page = load_article_page(article.pk)
+        assert page.previous == older.first()
+        assert page.next == newer.first()
+        around = {a.pk for a in (page.previous, page.next) if a}
+        expected = [a.pk for a in siblings if a.pk not in around]
+        expected += [a.pk for a in public.exclude(column=column)]
+        assert [a.pk for a in page.more] == expected[:MORE_COUNT]
 
 
 def test_an_article_never_corrected_skips_the_corrections_query():
@@ -106,7 +118,8 @@ def test_an_article_without_column_or_authors_loads_too():
     article = make_article()
     page = load_article_page(article.pk)
     assert page.article.column is None
-    assert page.authors == [] and page.byline_groups == [] and page.related == []
+    assert page.authors == [] and page.byline_groups == []
+    assert page.previous is None and page.next is None and page.more == []
 
 
 def test_an_article_number_beyond_the_database_is_no_article():

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.forms import modelform_factory
 from PIL import Image, features
 
-from articles.checks import publish_problems
-from articles.images import check_photo
+from articles.images.fields import check_photo
 from articles.models import Figure, Rendition
+from articles.publishing import publish_problems
 
 from .factories import (
     HEIC,

@@ -27,6 +27,19 @@ def test_two_authors_with_the_same_name_get_different_slugs():
     assert make_author("王伟").slug == "wang-wei-2"
 
 
+def test_a_column_and_an_author_of_the_same_name_each_get_a_slug_and_a_page(client):
+    # Columns and authors share their naming and their page (models.NamedPage); a slug is
+    # unique among columns, or among authors, not across both.
+    column, author = make_column("王伟"), make_author("王伟")
+    assert column.slug == author.slug == "wang-wei"
+    assert column.get_absolute_url() != author.get_absolute_url()
+    for named in (column, author):
+        response = client.get(named.get_absolute_url())
+        assert response.status_code == 200 and "王伟" in response.content.decode()
+    make_author("李岚")
+    assert [a.name for a in Author.objects.all()] == ["李岚", "王伟"]  # by name
+
+
 def test_slugs_are_unique_in_the_database():
     make_column("经济", slug="jing-ji")
     with pytest.raises(IntegrityError), transaction.atomic():

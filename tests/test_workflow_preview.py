@@ -181,10 +181,11 @@ def test_taking_an_article_down_revokes_its_links_and_later_edits_never_show(cli
     )
     assert client.get(link).status_code == 302  # public: the link leads to the page
     response = client.post(
-        reverse("admin:articles_article_changelist"),
-        {"action": "unpublish", "_selected_action": [article.pk]},
+        reverse("admin:articles_article_transition", args=[article.pk]),
+        {"_transition": "withdraw", "transition_note": "数据有误，核实后再发。"},
     )
     assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == Article.Status.WITHDRAWN
     section = article.sections.get()
     section.body = "撤下后改写的文字。"
     section.save()
@@ -194,7 +195,7 @@ def test_taking_an_article_down_revokes_its_links_and_later_edits_never_show(cli
     assert "撤下后改写的文字" not in response.content.decode()
 
 
-def test_moving_a_public_article_back_to_draft_in_the_form_revokes_its_links(client):
+def test_taking_a_public_article_down_in_the_form_revokes_its_links(client):
     article = make_article("改回草稿", published=False)
     client.force_login(make_editor())
     link = share_link(client, article)
@@ -203,7 +204,7 @@ def test_moving_a_public_article_back_to_draft_in_the_form_revokes_its_links(cli
     )
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = form_data(client, url)
-    data["status"] = "draft"
+    data.update(_transition="withdraw", transition_note="当事人要求暂缓发布。")
     response = client.post(url, data, follow=True)
     assert "1 个分享预览链接已同时撤销" in soup(response).get_text()
     client.logout()

@@ -56,12 +56,14 @@ def test_reporter_creates_a_draft_that_records_who_wrote_it(client):
     assert "reporter" in page.select_one(".field-created_by").get_text()
 
 
-def test_reporter_sees_status_and_time_locked_on_the_form(client):
+def test_reporter_sees_the_time_locked_and_only_the_hand_in_button(client):
     client.force_login(make_reporter())
     page = BeautifulSoup(client.get(ADD_URL).content, "html.parser")
-    assert page.find("select", {"name": "status"}).has_attr("disabled")
+    assert page.find("select", {"name": "status"}) is None  # states move by the buttons only
     assert page.find("input", {"name": "published_at_0"}).has_attr("disabled")
-    assert "只有编辑可以发布" in page.get_text()
+    assert "由编辑签发时填写" in page.get_text()
+    moves = [b["value"] for b in page.select("button[name=_transition]")]
+    assert moves == ["submit"]
 
 
 def test_reporter_hand_made_post_cannot_publish_a_new_article(client):
@@ -69,7 +71,7 @@ def test_reporter_hand_made_post_cannot_publish_a_new_article(client):
     data = draft_post(client, **publish_fields(timezone.now() - timedelta(minutes=1)))
     response = client.post(ADD_URL, data)
     assert response.status_code == 200
-    assert "你没有发布权限" in form_errors(response)
+    assert "只有编辑可以签发" in form_errors(response)
     assert not Article.objects.exists()
     # What they typed is still on the page.
     assert "记者写的新稿" in response.content.decode()
@@ -82,7 +84,7 @@ def test_reporter_hand_made_post_cannot_publish_their_own_draft(client):
     url = change_url(article)
     response = client.post(url, draft_post(client, url, **publish_fields(timezone.now())))
     assert response.status_code == 200
-    assert "你没有发布权限" in form_errors(response)
+    assert "只有编辑可以签发" in form_errors(response)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT and article.title == "自己的草稿"
     assert client.get(article.get_absolute_url()).status_code == 200  # staff preview
@@ -97,7 +99,7 @@ def test_reporter_cannot_schedule_their_draft_either(client):
     url = change_url(article)
     tomorrow = timezone.now() + timedelta(days=1)
     response = client.post(url, draft_post(client, url, **publish_fields(tomorrow)))
-    assert "你没有发布权限" in form_errors(response)
+    assert "只有编辑可以签发" in form_errors(response)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT and article.published_at is None
 
@@ -182,20 +184,27 @@ def test_editor_schedules_an_article_that_stays_hidden_until_its_time(client):
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_editor_unpublishes_with_the_action_and_the_page_disappears(client):
+def test_editor_takes_an_article_down_with_a_reason_and_the_page_disappears(client):
     article = make_article("要撤下")
     client.force_login(make_editor())
-    response = client.post(LIST_URL, {"action": "unpublish", "_selected_action": [article.pk]})
-    assert response.status_code == 302
+    url = change_url(article)
+    data = form_data(client, url)
+    data["_transition"] = "withdraw"
+    response = client.post(url, data)
+    assert "撤下时请写明原因" in form_errors(response)
+    assert Article.objects.get(pk=article.pk).is_public
+    data["transition_note"] = "采访对象要求核实后再发。"
+    response = client.post(url, data, follow=True)
     article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT
-    assert "已撤下 1 篇" in page_text(client.get(LIST_URL))
+    assert article.status == Article.Status.WITHDRAWN
+    assert article.withdrawn_reason == "采访对象要求核实后再发。"
+    assert "已撤下" in page_text(response)
     client.logout()
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
 def test_editor_publishes_with_the_action_only_what_passes_the_checks(client):
-    good = make_article("合格的稿", published=False)
+    good = make_article("合格的稿", published=False, source="本报")
     bad = make_article("缺小标题", published=False, sections=[("", "导语。"), ("", "第二节。")])
     client.force_login(make_editor())
     client.post(LIST_URL, {"action": "publish_now", "_selected_action": [good.pk, bad.pk]})
@@ -204,8 +213,8 @@ def test_editor_publishes_with_the_action_only_what_passes_the_checks(client):
     assert good.is_public
     assert bad.status == Article.Status.DRAFT
     listing = page_text(client.get(LIST_URL))
-    assert "已发布 1 篇" in listing
-    assert "没有发布《缺小标题》" in listing and "第 2 节没有小标题" in listing
+    assert "已签发 1 篇" in listing
+    assert "没有签发《缺小标题》" in listing and "第 2 节没有小标题" in listing
 
 
 def test_publishing_an_article_that_fails_the_checks_is_refused_and_the_text_kept(client):
@@ -221,7 +230,7 @@ def test_publishing_an_article_that_fails_the_checks_is_refused_and_the_text_kep
     response = client.post(url, data)
     assert response.status_code == 200
     text = form_errors(response)
-    assert "还不能发布" in text
+    assert "还不能签发" in text
     assert "第 2 节没有小标题" in text
     assert "第 1 张图片缺少图片说明和替代文字" in text
     article.refresh_from_db()

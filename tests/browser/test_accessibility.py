@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from ..factories import make_article, make_column
 from .conftest import DESKTOP, PHONE, watch_console
 
 pytestmark = pytest.mark.browser
@@ -24,6 +25,7 @@ def public_pages(article):
         "author": (article.ordered_authors[0].get_absolute_url(), 200, article.title),
         "search": ("/search/?q=" + quote("数字时尚"), 200, article.title),
         "search-nothing-found": ("/search/?q=" + quote("没有这样的词"), 200, None),
+        "feeds": ("/feeds/", 200, "RSS 订阅地址"),
         "404": ("/articles/999999/no-such-article/", 404, None),
     }
 
@@ -54,12 +56,16 @@ def blocking_violations(page, base_url, pages):
 
 @pytest.mark.parametrize(
     ("device", "scheme"),
-    [(DESKTOP, "light"), (PHONE, "dark")],
-    ids=["desktop-light", "phone-dark"],
+    [(DESKTOP, "light"), (DESKTOP, "dark"), (PHONE, "dark")],
+    ids=["desktop-light", "desktop-dark", "phone-dark"],
 )
 def test_public_pages_have_no_serious_accessibility_violations(
     chromium, live_server, first_article, device, scheme
 ):
+    # The article's end as readers meet it: 上一篇, 更多报道 from another column.
+    earlier = first_article.published_at.replace(year=first_article.published_at.year - 1)
+    make_article("同栏目的上一篇", column=first_article.column, published_at=earlier)
+    make_article("别的栏目", column=make_column("经济观察"))
     pages = public_pages(first_article)
 
     found, console_errors = chromium.run(

@@ -80,9 +80,10 @@ def paste_too_much_and_preview(page, base_url, username, pasted):
     page.locator("#id_text").evaluate(
         "(box, text) => { box.value = text; box.dispatchEvent(new Event('input')); }", pasted
     )
-    page.get_by_role("button", name="预览").click()
+    # Laying out 5 MB of text keeps a busy machine's Chromium from answering for a while.
+    page.get_by_role("button", name="预览").click(timeout=60_000)
     alert = page.locator("#import-form [role=alert]")
-    alert.wait_for()
+    alert.wait_for(timeout=60_000)
     seen = {
         "alert": alert.inner_text(),
         "url": page.url == import_url,

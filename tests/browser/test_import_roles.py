@@ -11,7 +11,7 @@ from articles.models import Article
 from tests.factories import make_editor
 
 from .conftest import DESKTOP, screenshot, watch_console
-from .test_editor import log_in
+from .test_editor import log_in, sign_off
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +49,7 @@ def correct_create_and_publish(page, base_url):
     page.get_by_role("button", name="创建草稿").click()
     page.locator(".messagelist .success").wait_for()
 
-    page.select_option("#id_status", "published")
-    page.fill("#id_published_at_0", "2026-11-01")
-    page.fill("#id_published_at_1", "08:00:00")
-    page.click("input[name=_continue]")
-    page.locator(".messagelist .success").wait_for()
+    sign_off(page, "2026-11-01", "08:00:00")
     page.get_by_role("link", name="在站点上查看").click()
     page.wait_for_load_state()
     seen["public"] = {

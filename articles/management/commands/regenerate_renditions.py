@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.images import sync_renditions
+from articles.images.renditions import sync_renditions
 from articles.models import Figure
 
 

@@ -1,9 +1,9 @@
-"""The rules in articles/checks.py, on unsaved objects as the admin hands them over."""
+"""The rules in articles/publishing.py, on unsaved objects as the admin hands them over."""
 
 import pytest
 
-from articles.checks import HEADLINE_MAX_CHARS, publish_problems, text_warnings
 from articles.models import Article, Figure, Section
+from articles.publishing import HEADLINE_MAX_CHARS, publish_problems, text_warnings
 
 from .factories import make_article, make_figure
 

@@ -10,12 +10,14 @@ checks what the editor typed in the inlines before anything is written.
 
 import re
 
+from .chinese import IDEOGRAPHS
+
 # Longer than this, a headline no longer fits a print page's main headline (about 15 characters
 # a line across a broadsheet at headline size, two lines at most), and search results and share
 # cards cut it: both show roughly 30 Chinese characters.
 HEADLINE_MAX_CHARS = 30
 
-CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+CJK = rf"[{IDEOGRAPHS}]"
 HALF_WIDTH_BETWEEN_CJK = re.compile(rf"{CJK}\s*[,.]\s*{CJK}")
 
 # Function words that are never doubled in good writing, with the real words and common

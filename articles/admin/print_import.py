@@ -5,8 +5,8 @@ The preview lists every line of the page with the role the reader gave it, its r
 story; a select per line lets the editor correct both, and 重新预览 reads the page again with
 those corrections (no JavaScript needed). The drafts are made from the reading the editor saw.
 
-Kept out of admin.py as a mixin for ArticleAdmin: one idea per file, and the article admin stays
-readable.
+A mixin for ArticleAdmin (articles/admin/__init__.py): one idea per file, and the article
+admin stays readable.
 """
 
 import hashlib
@@ -20,10 +20,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .build import AlreadyImported, import_reading
-from .models import Column
-from .pages import lay_out
-from .printpage import (
+from ..build import AlreadyImported, import_reading
+from ..models import Column
+from ..pages import lay_out
+from ..permissions import can_create_column
+from ..printpage import (
     MAX_BYTES,
     MAX_STORIES,
     ROLES,
@@ -32,6 +33,7 @@ from .printpage import (
     normalize,
     pasted_too_big,
     read_page,
+    readable_size,
 )
 
 
@@ -55,7 +57,8 @@ class PrintPageImportForm(forms.Form):
     file = forms.FileField(
         label="或者上传文本文件",
         required=False,
-        help_text="UTF-8、UTF-16 或 GB18030（GBK）编码的 .txt 文件，不超过 1 MB。上传后以文件内容为准。",
+        help_text=f"UTF-8、UTF-16 或 GB18030（GBK）编码的 .txt 文件，不超过 {readable_size(MAX_BYTES)}。"
+        "上传后以文件内容为准。",
     )
     column = forms.ModelChoiceField(
         Column.objects.all(),
@@ -241,7 +244,7 @@ class PrintPageImportMixin:
                 form.cleaned_data["text"],
                 column=form.cleaned_data.get("column"),
                 created_by=request.user,
-                may_create_column=request.user.has_perm("articles.add_column"),
+                may_create_column=can_create_column(request.user),
             )
         except AlreadyImported as error:
             url = reverse("admin:articles_article_change", args=[error.article.pk])
