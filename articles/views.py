@@ -83,8 +83,13 @@ def list_response(request, template, context, *, name, first_page=None):
     A page whose cursor is not an article of the list (one taken down since the link was
     written, or a made-up one) is answered but kept out of the page cache: such addresses
     are endless; the ones the site writes are each an article's."""
+    queryset = context.pop("queryset")
+    if first_page is not None and not request.GET:
+        # The first page shows what first_page() gives: only whether older pages exist is
+        # read here, with no list item's rows.
+        queryset = queryset.prefetch_related(None).select_related(None).only("pk", "published_at")
     try:
-        page = paginate(request, context.pop("queryset"))
+        page = paginate(request, queryset)
     except LegacyPage as legacy:
         return legacy.response or list_gone(request, name)
     except NoSuchPage:

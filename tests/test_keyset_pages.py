@@ -210,3 +210,27 @@ def test_cursors_read_back_what_they_wrote():
     whole = Cursor(article.published_at.replace(microsecond=0), 7)
     assert str(whole).endswith("Z-7") and "." not in str(whole)
     assert not paging.is_cursor(str(whole).replace("Z-7", ".000000Z-7"))
+
+
+def test_older_pages_go_on_from_the_newest_the_editors_front_page_shows(client):
+    from articles.models import FrontPage, FrontPageSlot
+
+    now = timezone.now()
+    made = [
+        make_article(f"稿{n:02d}", published_at=now - timedelta(hours=n + 1)) for n in range(30)
+    ]
+    for position, article in enumerate((made[25], made[27]), start=1):  # two old ones chosen
+        FrontPageSlot.objects.create(
+            front_page=FrontPage.the_one(),
+            article=article,
+            role=FrontPageSlot.Role.FEATURED,
+            position=position,
+        )
+    first = client.get("/")
+    shown = titles(first)
+    assert shown[:3] == ["稿00", "稿25", "稿27"]  # the newest leads, then the chosen ones
+    assert len(shown) == 20
+    seen, _ = walk(client, "/")
+    # Every article is reached; after the first page the newest go on where it stopped.
+    assert set(seen) == {a.title for a in made}
+    assert seen[20] == "稿18"
