@@ -13,8 +13,8 @@ DEV     := DJANGO_DEBUG=1
 .PHONY: help serve serve-prod test test-fast test-sqlite test-postgres lint seed superuser bench clean
 
 help:
-	@echo "make serve      set up .venv, migrate, load the first article, serve http://$(HOST):$(PORT)/"
-	@echo "make serve-prod the production set-up on this machine: gunicorn, debug off, http://$(HOST):$(PORT)/"
+	@echo "make serve      set up .venv, migrate, load the first article, serve http://$(HOST):$(PORT)/ (with the task worker)"
+	@echo "make serve-prod the production set-up on this machine: gunicorn and the task worker, debug off, http://$(HOST):$(PORT)/"
 	@echo "make test       install what the tests need and run the whole suite (SQLite, then PostgreSQL)"
 	@echo "make test-fast  everything but the browser and app-server tests, on SQLite (under a minute)"
 	@echo "make test-sqlite    the suite once, on SQLite (with a throw-away Redis for the cache tests)"
@@ -37,7 +37,7 @@ serve: $(VENV)/.stamp-base
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_seed
 	$(DEV) $(PY) manage.py regenerate_renditions --missing
-	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) -m qiantang_site.withworker $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production settings under gunicorn, for trying them and for benchmarks. Debug is off; the
 # secret key comes from DJANGO_SECRET_KEY if set, else from var/secret-key (made once, kept out
@@ -58,8 +58,8 @@ serve-prod: $(VENV)/.stamp-base var/secret-key
 	$(PROD) $(PY) manage.py migrate --noinput
 	$(PROD) $(PY) manage.py load_seed
 	$(PROD) $(PY) manage.py collectstatic --noinput -v 0
-	$(PROD) GUNICORN_WORKERS=$(WORKERS) $(VENV)/bin/gunicorn -c qiantang_site/gunicorn.conf.py \
-	  -b $(HOST):$(PORT)
+	$(PROD) GUNICORN_WORKERS=$(WORKERS) $(PY) -m qiantang_site.withworker \
+	  $(VENV)/bin/gunicorn -c qiantang_site/gunicorn.conf.py -b $(HOST):$(PORT)
 
 superuser: $(VENV)/.stamp-base
 	$(DEV) $(PY) manage.py migrate --noinput

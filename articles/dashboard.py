@@ -123,18 +123,23 @@ def lists_for(user, now=None):
                 ),
             )
         )
-        unfinished = Figure.objects.filter(article=OuterRef("pk")).filter(
-            Q(image="") | Q(is_placeholder=True)
+        figures = Figure.objects.filter(article=OuterRef("pk"))
+        # A photo the task worker gave up on (articles/tasks.py) needs staff as much as a
+        # missing one: its original is kept, and 重新处理照片 queues it again.
+        failed = figures.filter(rendition_failed_at__isnull=False)
+        unfinished = figures.filter(
+            Q(image="") | Q(is_placeholder=True) | Q(rendition_failed_at__isnull=False)
         )
         lists.append(
             _desk_list(
                 "photos",
-                "缺照片或仍是占位图",
+                "缺照片、仍是占位图或处理失败",
                 "所有文章的照片都齐了。",
                 articles.exclude(status=S.WITHDRAWN)
                 .filter(Exists(unfinished))
+                .annotate(photo_failed=Exists(failed))
                 .order_by("-updated_at", "-id"),
-                lambda a: a.state_label,
+                lambda a: f"{a.state_label} · 照片处理失败" if a.photo_failed else a.state_label,
             )
         )
         lists.append(

@@ -9,8 +9,9 @@ Everything else uses Django's public APIs. These have no public equivalent:
   leave one field out of validate_constraints() and the formset's unique checks.
 - forms.Media._js and _css: the lists a Media was built from. django-admin-sortable2 swaps
   Django's actions.js for a copy named after the Django version and ships none for 6.1; the
-  article admin puts Django's own file back (admin/__init__.py: ArticleAdmin.media). Media has no public
-  way to read or replace one script (adminsortable2 itself reads the same two attributes).
+  article and front-page admins put Django's own file back (admin/inlines.py:
+  SortableMediaFix). Media has no public way to read or replace one script (adminsortable2
+  itself reads the same two attributes).
 
 At import, the running Django is compared with the versions these were checked against
 (CHECKED): any other stops the site, with this module named, until someone has checked them

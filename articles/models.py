@@ -45,7 +45,9 @@ class NamedPage(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["name"]
+        # By pinyin (the slug), as a Chinese index is ordered; by character code, 要闻 came
+        # after 国际 and 城事.
+        ordering = ["slug"]
 
     def __str__(self):
         return self.name
@@ -243,7 +245,7 @@ class Article(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text="状态为“发布”时必填。填将来的时间即为定时发布，到点自动上线。",
+        help_text="签发时填写：留空即立即上线，填将来的时间即定时发布，到点自动上线。",
     )
     external_id = models.CharField(
         "来源编号",
@@ -585,6 +587,12 @@ class Figure(models.Model):
         "焦点横坐标", default=0.5, help_text="0 为最左，1 为最右；裁切分享图时以此为中心。"
     )
     focal_y = models.FloatField("焦点纵坐标", default=0.5, help_text="0 为最上，1 为最下。")
+    # Set by the task worker when the renditions still fail after every retry (articles/tasks.py);
+    # cleared when they are made, or when the figure is queued again.
+    rendition_error = models.CharField("处理失败原因", max_length=500, blank=True, editable=False)
+    rendition_failed_at = models.DateTimeField(
+        "处理失败时间", null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "图片"
@@ -619,6 +627,25 @@ class Figure(models.Model):
     def has_photo(self):
         """A real photo to show readers: not a missing file, not a stand-in."""
         return bool(self.image) and not self.is_placeholder
+
+    @property
+    def rendition_failed(self):
+        """The task worker gave up on this photo (and no new one has been chosen since)."""
+        newly_uploaded = self.image and not getattr(self.image, "_committed", True)
+        return self.rendition_failed_at is not None and not newly_uploaded
+
+    @property
+    def processing(self):
+        """A photo whose renditions the task worker has not made yet: readers see a box of
+        its size and its caption meanwhile."""
+        return self.has_photo and not self.rendition_failed and self.fallback_rendition is None
+
+    @property
+    def processing_box_style(self):
+        """The inline style of the box shown while the photo is processed: the upload's shape,
+        and no taller than a picture may be (site.css: .figure img, max-height 80svh)."""
+        width, height = (self.width, self.height) if self.width and self.height else (3, 2)
+        return f"aspect-ratio: {width} / {height}; max-width: calc(80svh * {width} / {height})"
 
     def loaded_renditions(self):
         """The renditions loaded with the figure (with_renditions()), else from the database.

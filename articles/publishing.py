@@ -2,7 +2,8 @@
 
 `publish_problems` is the one gate: the admin shows its result on the change page, refuses to
 save an article as published (or scheduled) while it returns anything, and the publish action
-skips articles that fail it. `text_warnings` only advises.
+skips articles that fail it. `photo_notes` (photos still being processed) and `text_warnings`
+only advise.
 
 Both take the article and, optionally, its sections and figures as unsaved objects: the admin
 checks what the editor typed in the inlines before anything is written.
@@ -61,6 +62,14 @@ def publish_problems(article, sections=None, figures=None, *, allow_placeholders
             problems.append(f"{name}还没有上传图片文件。")
         elif figure.is_placeholder and not allow_placeholders:
             problems.append(f"{name}还是占位图：请上传真正的照片（读者只会看到“图片待补”）。")
+        elif figure.rendition_failed and not is_public_now(article):
+            # Unlike a photo still being processed (photo_notes), this does not mend itself:
+            # readers would see an empty box for good. An article already public can still be
+            # saved (a correction must not wait for a photo).
+            problems.append(
+                f"{name}处理失败（{figure.rendition_error or '原因不明'}）：原图已保留，"
+                "请在文章列表用“重新处理照片”再试，或重新上传照片。"
+            )
         problem = figure_caption_problem(figure, name)
         if problem:
             problems.append(problem)
@@ -85,6 +94,22 @@ def figure_caption_problem(figure, name="这张图片"):
     if (figure.alt_text or "").strip():
         return f"{name}缺少图片说明。"
     return f"{name}缺少图片说明和替代文字（读屏软件要靠它们描述图片）。"
+
+
+def photo_notes(article, figures=None):
+    """Photos the task worker has not processed yet (articles/tasks.py). Not a reason to wait:
+    it takes seconds, and readers meanwhile see a box of the photo's size with its caption, so
+    an editor who uploads and signs off in one save is not sent back. A photo whose processing
+    failed is a problem instead (publish_problems)."""
+    figures = _figures(article, figures)
+    pending = [n for n, f in enumerate(figures, start=1) if f.pk and f.processing]
+    if not pending:
+        return []
+    which = "、".join(f"第 {n} 张" for n in pending)
+    return [
+        f"照片还在处理中（{which}）：通常几秒钟就好，刷新本页可看到预览；"
+        "处理完之前，读者看到与照片同样大小的空白框和图片说明。"
+    ]
 
 
 def text_warnings(article, sections=None, figures=None):

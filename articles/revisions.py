@@ -89,10 +89,23 @@ def compare(old_version, new_version):
 
 
 def restore_changes(version):
-    """What restoring this version would change in the article as it stands now."""
-    return compare_snapshots(
-        current_snapshot(version.object_id), snapshot(version), version.object_id
-    )
+    """What restoring this version would change in the article as it stands now.
+
+    A restore leaves the desk's state as it stands (workflow.RESTORE_KEEPS: the state, its
+    time, the signing editor): those are not changes it would make, so they are not listed.
+    """
+    from .workflow import RESTORE_KEEPS
+
+    now, then = current_snapshot(version.object_id), snapshot(version)
+    current = now.get(Article, {}).get(str(version.object_id))
+    restored = then.get(Article, {}).get(str(version.object_id))
+    if current is not None and restored is not None:
+        for name in RESTORE_KEEPS:
+            attname = Article._meta.get_field(name).attname
+            for key in (name, attname):
+                if key in restored:
+                    restored[key] = current.get(attname)
+    return compare_snapshots(now, then, version.object_id)
 
 
 def compare_snapshots(old, new, article_id):

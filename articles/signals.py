@@ -1,7 +1,7 @@
 """Every receiver of the articles app: what happens by itself when a row is saved or deleted.
 
-- Image files follow their figures: renditions are made when a figure's image or focal point
-  is saved, and files go when their rows go (the work is in images/renditions.py).
+- Image files follow their figures: renditions are queued for the task worker when a figure's
+  image or focal point is saved (articles/tasks.py), and files go when their rows go (the work is in images/renditions.py).
 - Corrections are never deleted on their own.
 - The page cache starts a new generation once a change to anything a public page shows
   commits, and withdraws an article's stored page when it stops being public. The wiring is
@@ -15,19 +15,14 @@ here rather than a line each caller could forget. Files go when their rows go: a
 deleted original and every rendition leave no orphan in media/.
 """
 
-import logging
-
 from django.apps import apps
 from django.db.models import ProtectedError, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from PIL import Image
 
-from . import pagecache
+from . import pagecache, tasks
 from .images.renditions import delete_file_on_commit, sync_renditions
-from .models import Article, Correction, Figure, Rendition
-
-logger = logging.getLogger(__name__)
+from .models import LOADED_RENDITIONS, Article, Correction, Figure, Rendition
 
 # A save that only touches these fields (reordering figures, say) cannot change a rendition.
 RENDITION_INPUTS = {"image", "focal_x", "focal_y"}
@@ -40,12 +35,23 @@ def make_renditions_when_figure_saved(sender, instance, raw=False, update_fields
     # follows a real restore is not raw, and makes the renditions.
     if raw or (update_fields is not None and not RENDITION_INPUTS & set(update_fields)):
         return
-    try:
+    if not instance.image:
+        # No photo (a caption waiting for one): nothing to render, only old renditions to drop.
+        # Cheap, so done here: a removed photo must not stay on the page until a worker runs.
         sync_renditions(instance)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        # Forms refuse such files (images.fields.check_photo); one that came in another way must not
-        # turn an editor's save into a server error. The figure shows no picture until fixed.
-        logger.exception("Could not make renditions for figure %s", instance.pk)
+        return
+    # The task worker makes them (articles/tasks.py): the task's row is written in this
+    # transaction, so it exists exactly when the figure's save commits. Until it has run,
+    # readers see a box of the photo's size with its caption.
+    if instance.rendition_failed_at is not None:
+        type(instance).objects.filter(pk=instance.pk).update(
+            rendition_error="", rendition_failed_at=None
+        )
+        instance.rendition_error, instance.rendition_failed_at = "", None
+    tasks.enqueue(instance.pk)
+    # The renditions loaded with this instance are the old ones (the task reads its own copy):
+    # forgotten, so it reads what is stored now (with the ImmediateBackend, the new ones).
+    instance.__dict__.pop(LOADED_RENDITIONS, None)
 
 
 @receiver(post_delete, sender=Figure, dispatch_uid="delete_original_with_figure")

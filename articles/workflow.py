@@ -66,6 +66,9 @@ STATE_FIELDS = (
     "withdrawn_at",
 )
 
+# What a restored revision leaves as it stands: the state, its time and the signing editor.
+RESTORE_KEEPS = (*STATE_FIELDS, "published_at", "desk_editor")
+
 NOTE_REQUIRED = {
     "return": "退回时请写明原因，记者才知道要改什么。",
     "withdraw": "撤下时请写明原因（会记录在稿件历史里）。",
@@ -82,11 +85,19 @@ def is_own(user, article):
 
 
 def refusal(user, article, action):
-    """Why `user` may not do `action` to `article` now, or None when they may."""
+    """Why `user` may not do `action` to `article` (who they are), or None when they may."""
     if action.editors_only and not is_editor(user):
         return f"只有编辑可以{action.label}。"
+    if action.name == "take_back" and not is_own(user, article):
+        # Else an editor could pull a story out of the queue with no word to its reporter.
+        return "只有交稿的记者本人可以取回；编辑要改可以直接修改，要退回请用“退回记者”并写明原因。"
     if not is_editor(user) and not is_own(user, article):
         return "记者只能交自己的稿件、取回自己交的稿件。"
+    return None
+
+
+def state_problem(article, action):
+    """Why `action` cannot be made from the article's state, or None."""
     if article.status not in action.sources:
         return f"这篇稿件现在是“{article.get_status_display()}”，不能{action.label}。"
     return None
@@ -96,7 +107,11 @@ def available(user, article):
     """The actions `user` may take on `article` as it stands (the form's buttons)."""
     if article is None or article.pk is None:
         return []
-    return [a for a in ACTIONS.values() if refusal(user, article, a) is None]
+    return [
+        a
+        for a in ACTIONS.values()
+        if refusal(user, article, a) is None and state_problem(article, a) is None
+    ]
 
 
 def sign_off_problems(article):
@@ -115,7 +130,7 @@ def check(user, article, action_name, note="", *, new=False):
     if action is None:
         raise ValidationError("没有这个操作。", code="unknown_action")
     note = (note or "").strip()
-    if len(note) > MAX_NOTE_CHARS:
+    if len(note) > MAX_NOTE_CHARS:  # the form's own limit says the same
         raise ValidationError(f"说明最多 {MAX_NOTE_CHARS} 字。", code="note_too_long")
     if action.note == "required" and not note:
         raise ValidationError(NOTE_REQUIRED[action.name], code="note_required")
@@ -128,6 +143,9 @@ def check(user, article, action_name, note="", *, new=False):
     reason = refusal(user, article, action)
     if reason is not None:
         raise PermissionDenied(reason)
+    problem = state_problem(article, action)
+    if problem is not None:
+        raise ValidationError(problem, code="state")
     return action
 
 
@@ -155,18 +173,26 @@ def move(article, action, user, *, note="", publish_at=None, now=None):
     return fields
 
 
-def apply(article, action_name, user, *, note="", publish_at=None):
+def apply(article, action_name, user, *, note="", publish_at=None, expected=None):
     """Move `article` by `action_name` on behalf of `user`; returns the Transition.
 
     Raises PermissionDenied when the user may not, ValidationError when the move is not
     possible (a missing note, the checks before publishing). `publish_at` is the sign-off
-    time (None: now; a future time schedules it).
+    time (None: now; a future time schedules it). `expected`: the state the person saw when
+    they pressed the button; if it has changed since (a colleague moved it at the same
+    moment), nothing is done.
     """
     with transaction.atomic():
         # Lock the row: two editors pressing 签发 and 退回 at the same instant must not both
         # succeed from 待审. (SQLite serialises writers instead.)
         locked = Article.objects.select_for_update().get(pk=article.pk)
         article.status = locked.status
+        if expected and expected != locked.status:
+            raise ValidationError(
+                f"没有执行：这篇稿件刚刚变成了“{locked.get_status_display()}”"
+                "（有人同时操作了它）。请看看现在的状态再决定。",
+                code="moved",
+            )
         action = check(user, article, action_name, note)
         if action.name == "sign_off":
             from .publishing import publish_problems

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "adminsortable2",
     "qiantang_site.apps.AxesConfig",
     "articles",
+    # The task queue's table and its worker, `manage.py db_worker` (articles/tasks.py).
+    "django_tasks_db",
     # The digital edition (数字报): editions, pages, story regions (epaper/).
     "epaper",
 ]
@@ -334,6 +336,20 @@ PAGE_CACHE_GENERATION_FILE = os.environ.get("DJANGO_PAGE_CACHE_GENERATION_FILE",
 # How long shared caches and browsers may keep a public page, and serve it stale meanwhile.
 PUBLIC_PAGE_MAX_AGE = env_int("DJANGO_PUBLIC_MAX_AGE", 60)
 PUBLIC_PAGE_STALE_SECONDS = env_int("DJANGO_PUBLIC_STALE_SECONDS", 300)
+
+# Background work (photo renditions, articles/tasks.py) on Django's Tasks framework. The queue is
+# a table in the site's database (django-tasks-db); `manage.py db_worker` runs what is queued.
+# `make serve` and `make serve-prod` start one; docs/deploy.md runs it under systemd.
+# DJANGO_TASKS=immediate runs each task inside the request instead (no worker; slow saves).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("DJANGO_TASKS", "").strip().lower() == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 # The name readers see in the header, feeds and structured data.
 SITE_NAME = os.environ.get("SITE_NAME", "钱塘观察")

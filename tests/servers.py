@@ -48,8 +48,10 @@ def port_open(port):
 
 
 def prepare_site(env):
-    """Migrate, load the first article and collect static files, as a deploy would."""
-    for args in (("migrate", "--noinput"), ("load_seed",), ("collectstatic", "--noinput")):
+    """Migrate, load the first article and collect static files, as a deploy would; the task
+    worker (a real `db_worker` process) then makes the renditions load_seed queued."""
+    worker = ("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    for args in (("migrate", "--noinput"), ("load_seed",), worker, ("collectstatic", "--noinput")):
         result = manage(env, *args)
         assert result.returncode == 0, result.stdout + result.stderr
 

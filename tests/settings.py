@@ -25,6 +25,9 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = False
 # Plain text logs keep pytest's captured output readable.
 LOGGING["handlers"]["console"]["formatter"] = "text"  # noqa: F405
+# Tasks run inside the save that queues them, so a test sees a figure's renditions at once;
+# tests/test_rendition_tasks.py runs the real queue (django-tasks-db) and its worker.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Password hashing is slow on purpose; tests log in often and guess no passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

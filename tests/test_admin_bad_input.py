@@ -19,10 +19,19 @@ pytestmark = pytest.mark.django_db
         ("sections-0-position", str(2**63), "32767"),
         ("figures-0-position", "99999999999999999999", "32767"),
         ("bylines-0-author", str(2**64), "选择一个有效的选项"),
+        ("bylines-0-author", "abc", "选择一个有效的选项"),
         ("figures-0-section", str(2**70), "选择一个有效的选项"),
         ("column", str(2**64), "选择一个有效的选项"),
     ],
-    ids=["year-1", "position-2^63", "position-20-digits", "author-id", "section-id", "column-id"],
+    ids=[
+        "year-1",
+        "position-2^63",
+        "position-20-digits",
+        "author-id",
+        "author-not-a-number",
+        "section-id",
+        "column-id",
+    ],
 )
 def test_an_impossible_value_gets_a_message_and_keeps_the_typed_text(
     client, editor, field, value, message

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import FrontPage, FrontPageSlot
+from articles.models import Article, FrontPage, FrontPageSlot
 
 from .admin_forms import add_inline_rows, form_data, form_errors
 from .conftest import queries_for
@@ -169,3 +169,40 @@ def test_only_editors_may_open_or_change_the_front_page(client):
     }
     assert client.post(FRONT_URL, data).status_code == 403
     assert not FrontPageSlot.objects.exists()
+
+
+def test_the_same_article_twice_is_refused_with_a_message_not_a_server_error(client):
+    article = make_article("甲", published_at=timezone.now() - timedelta(hours=1))
+    client.force_login(make_editor())
+    data = form_data(client, FRONT_URL)
+    add_inline_rows(
+        data,
+        "slots",
+        [
+            {"role": "lead", "article": str(article.pk), "position": "1"},
+            {"role": "featured", "article": str(article.pk), "position": "2"},
+        ],
+    )
+    response = client.post(FRONT_URL, data)
+    assert response.status_code == 200
+    assert "同一篇文章只能放一个位置" in response.content.decode()
+    for bad in ("abc", "99999999999999999999", "-1"):
+        data = form_data(client, FRONT_URL)
+        add_inline_rows(data, "slots", [{"role": "lead", "article": bad, "position": "1"}])
+        assert client.post(FRONT_URL, data).status_code == 200
+    assert not FrontPageSlot.objects.exists()
+
+
+def test_a_slot_whose_article_was_taken_down_does_not_block_saving(client):
+    now = timezone.now()
+    gone = make_article("已撤下的头条", published_at=now - timedelta(hours=2))
+    kept = make_article("保留的推荐", published_at=now - timedelta(hours=1))
+    slot(gone, FrontPageSlot.Role.LEAD, position=1)
+    slot(kept, position=2)
+    Article.objects.filter(pk=gone.pk).update(status=Article.Status.WITHDRAWN)
+    client.force_login(make_editor())
+    data = form_data(client, FRONT_URL)
+    response = client.post(FRONT_URL, data)
+    assert response.status_code == 302, form_errors(response)
+    client.logout()
+    assert "已撤下的头条" not in client.get("/").content.decode()

@@ -19,7 +19,7 @@ S = Article.Status
 # The state each move starts from, and whether each role may make it there.
 MOVES = {
     "submit": (S.DRAFT, {"owner": True, "colleague": False, "editor": True}),
-    "take_back": (S.SUBMITTED, {"owner": True, "colleague": False, "editor": True}),
+    "take_back": (S.SUBMITTED, {"owner": True, "colleague": False, "editor": False}),
     "return": (S.SUBMITTED, {"owner": False, "colleague": False, "editor": True}),
     "sign_off": (S.SUBMITTED, {"owner": False, "colleague": False, "editor": True}),
     "withdraw": (S.PUBLISHED, {"owner": False, "colleague": False, "editor": True}),
@@ -149,3 +149,33 @@ def test_signing_off_in_the_form_needs_a_byline_or_a_source(client):
     assert client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert article.is_public and article.source == "新华社"
+
+
+def test_a_reporter_cannot_write_the_public_desk_editor_line(client):
+    owner = make_reporter("owner")
+    article = story_in(S.DRAFT, owner)
+    client.force_login(owner)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client, url)
+    data.update(desk_editor="假编辑（记者自填）", _transition="submit")
+    response = client.post(url, data)
+    assert "只有编辑可以签发" in form_errors(response)
+    editor = make_editor()
+    editor.last_name, editor.first_name = "王", "芳"
+    editor.save()
+    workflow.apply(Article.objects.get(pk=article.pk), "submit", owner)
+    workflow.apply(Article.objects.get(pk=article.pk), "sign_off", editor)
+    assert Article.objects.get(pk=article.pk).desk_editor == "王芳"
+
+
+def test_a_move_pressed_on_a_page_gone_stale_says_so_instead_of_refusing_access(client):
+    owner = make_reporter("owner")
+    article = story_in(S.SUBMITTED, owner)
+    workflow.apply(article, "sign_off", make_editor())
+    client.force_login(owner)
+    url = reverse("admin:articles_article_transition", args=[article.pk])
+    response = client.post(url, {"_transition": "take_back", "expected_status": S.SUBMITTED})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "刚刚变成了“已签发”" in page
+    assert Article.objects.get(pk=article.pk).status == S.PUBLISHED

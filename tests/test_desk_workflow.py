@@ -129,7 +129,7 @@ def test_taking_down_needs_a_reason_and_keeps_it_with_the_time():
 def test_a_move_from_the_wrong_state_is_refused():
     editor = make_editor()
     article = make_article("草稿", published=False)
-    with pytest.raises(PermissionDenied, match="不能"):
+    with pytest.raises(ValidationError, match="不能"):
         workflow.apply(article, "return", editor, note="x")
     with pytest.raises(ValidationError):
         workflow.apply(article, "no-such-move", editor)
@@ -142,8 +142,27 @@ def test_the_buttons_offered_follow_the_role_and_the_state():
     assert [a.name for a in workflow.available(editor, article)] == ["submit", "sign_off"]
     workflow.apply(article, "submit", reporter)
     assert [a.name for a in workflow.available(reporter, article)] == ["take_back"]
-    assert {a.name for a in workflow.available(editor, article)} == {
-        "take_back",
-        "return",
-        "sign_off",
-    }
+    # Not 取回 for the editor: a story leaves the queue by 退回, with a note to its reporter.
+    assert {a.name for a in workflow.available(editor, article)} == {"return", "sign_off"}
+
+
+def test_an_editor_cannot_pull_a_story_out_of_the_queue_without_a_note():
+    reporter, editor = make_reporter(), make_editor()
+    article = draft_by(reporter)
+    workflow.apply(article, "submit", reporter)
+    with pytest.raises(PermissionDenied, match="只有交稿的记者本人可以取回"):
+        workflow.apply(article, "take_back", editor)
+    assert Article.objects.get(pk=article.pk).status == S.SUBMITTED
+
+
+def test_a_move_made_on_a_state_that_changed_meanwhile_is_not_made():
+    """Two editors at the same moment: one sends it back, the other signs off the page they
+    still see as 待审. The second must not go through on the new state."""
+    reporter = make_reporter()
+    first, second = make_editor("first"), make_editor("second")
+    article = draft_by(reporter)
+    workflow.apply(article, "submit", reporter)
+    workflow.apply(article, "return", first, note="补充采访", expected=S.SUBMITTED)
+    with pytest.raises(ValidationError, match="刚刚变成了“退回”"):
+        workflow.apply(Article.objects.get(pk=article.pk), "sign_off", second, expected=S.SUBMITTED)
+    assert Article.objects.get(pk=article.pk).status == S.RETURNED

@@ -392,15 +392,23 @@ def test_restoring_a_draft_version_brings_back_the_words_not_the_state(client, e
     article = make_article("先草稿后发布", published=False, sections=[("", "草稿时的导语。")])
     save(client, article)  # the draft version
     Article.objects.filter(pk=article.pk).update(
-        status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=5)
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() - timedelta(minutes=5),
+        desk_editor="李娜",
     )
     Section.objects.filter(article=article).update(body="发布后改写的导语。")
     url = reverse("admin:articles_article_revision", args=[article.pk, versions(article)[0].pk])
+    preview = text(client.get(url))
+    assert "发布后改写的导语" in preview  # the words it would change are listed...
+    # ...not the state it keeps, which the form shows as it stands.
+    assert "状态: 已上线" in preview
+    assert form_data(client, url)["desk_editor"] == "李娜"
     response = client.post(url, form_data(client, url), follow=True)
     assert response.status_code == 200
     article.refresh_from_db()
     assert article.is_public
     assert article.sections.get().body == "草稿时的导语。"
+    assert article.desk_editor == "李娜"
     Article.objects.filter(pk=article.pk).update(status=Article.Status.WITHDRAWN)
     url = reverse("admin:articles_article_revision", args=[article.pk, versions(article)[-1].pk])
     client.post(url, form_data(client, url))

@@ -17,7 +17,8 @@ from reversion.admin import VersionAdmin
 from .. import preview, workflow
 from ..models import Article, Author, Column, Correction, Figure, PrintSource, with_renditions
 from ..permissions import can_edit_article, can_publish, can_read_print_sources
-from ..publishing import placeholder_count, publish_problems, text_warnings
+from ..publishing import photo_notes, placeholder_count, publish_problems, text_warnings
+from ..tasks import reprocess
 from .changelist import ArticleListMixin, MineFilter, StatusFilter
 from .desk import ArticleDeskMixin
 from .forms import PLAIN_TEXT, ArticleAdminForm, BoundedChoicesMixin, edit_token, lock_article
@@ -85,7 +86,7 @@ class ArticleAdmin(
     paginator = CappedCountPaginator
     show_full_result_count = False
     inlines = [ArticleAuthorInline, SectionInline, FigureInline, CorrectionInline]
-    actions = ["publish_now"]
+    actions = ["publish_now", "reprocess_photos"]
     readonly_fields = ["state_display", "created_by", "publish_checks", "print_source_link"]
     save_on_top = True
     fieldsets = [
@@ -147,7 +148,13 @@ class ArticleAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
+        if obj is not None and not self.has_change_permission(request, obj):
+            # A page to read: no note to write (the moves there post their own form).
+            return [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f != "transition_note"]})
+                for name, opts in fieldsets
+            ]
+        if obj is None:
             return fieldsets
         extra = ["edit_token"]
         if request.method == "POST" and request.POST.get("edit_token") != self._token(request, obj):
@@ -256,6 +263,20 @@ class ArticleAdmin(
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @admin.action(description="重新处理照片（生成读者看到的各尺寸版本）", permissions=["change"])
+    def reprocess_photos(self, request, queryset):
+        # For a photo whose processing failed (shown on its row and on the dashboard) once the
+        # cause is mended: the original was kept, so nothing has to be uploaded again.
+        figures = Figure.objects.filter(article__in=queryset)
+        count = reprocess(figures)
+        self.message_user(
+            request,
+            f"已把 {count} 张照片重新排进处理队列，通常几秒钟后即可在文章页看到。"
+            if count
+            else "所选文章没有上传照片，无需处理。",
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
     @admin.display(description="版面原文")
     def print_source_link(self, obj):
         if obj is None or obj.print_source_id is None:
@@ -275,6 +296,10 @@ class ArticleAdmin(
             parts.append(message_list(heading, "publish-problems", problems))
         else:
             parts.append(format_html('<p class="publish-ok">{}</p>', "✓ 可以发布。"))
+        notes = photo_notes(obj)
+        if notes:
+            heading = "<strong>照片（不影响发布）：</strong>"
+            parts.append(message_list(heading, "photo-notes", notes))
         if warnings:
             heading = "<strong>文字提示（不影响发布，请编辑判断）：</strong>"
             parts.append(message_list(heading, "text-warnings", warnings))

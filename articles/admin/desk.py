@@ -114,7 +114,11 @@ class ArticleDeskMixin:
         # A refusal (PermissionDenied) is a 403 page; a move that needs something, a message.
         try:
             workflow.apply(
-                article, name, request.user, note=request.POST.get("transition_note", "")
+                article,
+                name,
+                request.user,
+                note=request.POST.get("transition_note", ""),
+                expected=request.POST.get("expected_status") or None,
             )
         except ValidationError as invalid:
             self.message_user(request, "没有完成：" + " ".join(invalid.messages), messages.ERROR)

@@ -145,10 +145,11 @@ MAX_ID = 2**63 - 1
 
 
 class BoundedAutocompleteSelect(AutocompleteSelect):
-    """Re-shows a refused form without looking up an id no row can have (that was a 500)."""
+    """Re-shows a refused form without looking up an id no row can have (a number past the
+    database's integers, or not a number at all: each was a 500)."""
 
     def optgroups(self, name, value, attr=None):
-        value = [v for v in value if not (str(v).isdigit() and int(v) > MAX_ID)]
+        value = [v for v in value if v in ("", None) or (str(v).isdigit() and int(v) <= MAX_ID)]
         return super().optgroups(name, value, attr)
 
 
@@ -264,7 +265,7 @@ class ArticleAdminForm(forms.ModelForm):
     article was saved by someone else since, the save is refused and the typed text kept.
     """
 
-    LOCKED_FOR_REPORTERS = ("published_at",)
+    LOCKED_FOR_REPORTERS = ("published_at", "desk_editor")
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     overwrite = forms.BooleanField(
@@ -277,6 +278,7 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         max_length=workflow.MAX_NOTE_CHARS,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        error_messages={"max_length": f"说明最多 {workflow.MAX_NOTE_CHARS} 字。"},
         help_text="交稿、退回、撤下时写给对方的话，记在稿件历史里；退回和撤下必须写明原因。",
     )
     # Set per request by ArticleAdmin.get_form: the token of the article as it stands now,

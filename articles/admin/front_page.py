@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from .. import frontpage
 from ..models import Article, FrontPage, FrontPageSlot
+from .forms import BoundedChoicesMixin
 from .inlines import SORTABLE_TABULAR, SortableMediaFix
 
 PREVIEW_SIZE = 8
@@ -31,6 +32,8 @@ class SlotForm(forms.ModelForm):
 
     def clean_article(self):
         article = self.cleaned_data.get("article")
+        if self.instance.pk and article is not None and article.pk == self.instance.article_id:
+            return article  # kept as it was (taken down since: the home page skips it)
         if article is not None and article.status != Article.Status.PUBLISHED:
             raise ValidationError(
                 f"《{article.title}》现在是“{article.get_status_display()}”：只有已签发的文章"
@@ -50,9 +53,12 @@ class SlotFormSet(CustomInlineFormSetMixin, forms.BaseInlineFormSet):
                 continue
             if data.get("role") == FrontPageSlot.Role.LEAD:
                 leads += 1
-            if data["article"].pk in articles:
-                form.add_error("article", "同一篇文章只能放一个位置。")
-            articles.add(data["article"].pk)
+            article = data["article"]
+            if article.pk in articles:
+                form.add_error(
+                    "article", "这篇文章已经在首页的另一个位置上了：同一篇文章只能放一个位置。"
+                )
+            articles.add(article.pk)
         if leads > 1:
             raise ValidationError("头条只能有一篇：请把其余的改成“推荐”。")
         # Dragged rows come numbered 1..n; rows added without dragging go after them.
@@ -64,7 +70,7 @@ class SlotFormSet(CustomInlineFormSetMixin, forms.BaseInlineFormSet):
                 next_position += 1
 
 
-class FrontPageSlotInline(SortableTabularInline):
+class FrontPageSlotInline(BoundedChoicesMixin, SortableTabularInline):
     model = FrontPageSlot
     form = SlotForm
     formset = SlotFormSet

@@ -142,8 +142,10 @@ class ArticleHistoryMixin:
             if not self.has_change_permission(request, article):
                 raise PermissionDenied
             was_public = article.is_public
-            kept = (*workflow.STATE_FIELDS, "published_at")
-            state = {name: getattr(article, name) for name in kept}
+            state = {name: getattr(article, name) for name in workflow.RESTORE_KEEPS}
+            # Put back as soon as django-reversion has reverted the row (changeform_view), so
+            # the form shows the state and time the restore keeps, and saves them.
+            request._restore_keeps = state
             response = self._revision_view(request, article, version_id, extra_context)
             saved = edit_token(Article.objects.filter(pk=article.pk).first()) != edit_token(article)
             saved = saved and request.method == "POST"
@@ -162,6 +164,12 @@ class ArticleHistoryMixin:
                         request, f"文章已撤下，它的 {revoked} 个分享预览链接已同时撤销。"
                     )
             return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        keeps = getattr(request, "_restore_keeps", None)
+        if keeps is not None and object_id is not None:
+            Article.objects.filter(pk=Article._meta.pk.to_python(object_id)).update(**keeps)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _revision_view(self, request, article, version_id, extra_context):
         object_id = str(article.pk)

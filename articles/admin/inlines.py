@@ -290,9 +290,16 @@ def figure_thumbnail(figure):
     """The smallest rendition: the admin never loads a full-size original."""
     if figure is None or not figure.image:
         return "尚未上传图片"
+    if figure.rendition_failed:
+        return format_html(
+            '<span class="figure-failed" style="color:#ba2121">处理失败：{}<br>'
+            "原图已保留。修好原因后，在文章列表选中本文、执行“重新处理照片”，"
+            "或重新上传照片。</span>",
+            figure.rendition_error or "原因不明",
+        )
     rendition = figure.thumbnail_rendition
     if rendition is None:
-        return "预览尚未生成"
+        return "照片还在处理中，几秒后刷新本页即可看到预览。"
     return format_html(
         '<img src="{}" alt="" width="{}" height="{}" loading="lazy" '
         'style="max-width:160px;max-height:110px;width:auto;height:auto;border-radius:4px">',
