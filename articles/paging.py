@@ -14,7 +14,7 @@ published_at and id, newest first): every page costs what the first one costs, a
 and asks no count. A page's address also keeps its articles when new ones are published (page
 N slid by one article with every new one), which is what the page cache, browsers and crawlers
 want of an address. Readers who want a month or a day go to the archive by date
-(/archive/, articles/archive_views.py), linked from every list's last page.
+(/archive/, articles/by_date.py), linked from every list's last page.
 
 Old `?page=N` links keep working for the first LEGACY_PAGE_LIMIT pages: they are redirected
 (302: where page N starts moves as articles are published) to the cursor page that starts
