@@ -82,7 +82,13 @@ EXCLUDED = [
     "axes",
     # Share-preview links are short-lived and tied to this site: not carried to another.
     "articles.previewlink",
+    # The task worker's queue and results: this server's bookkeeping. Renditions a figure
+    # still lacks are made on the new site by `regenerate_renditions --missing` (make serve).
+    "django_tasks_database",
 ]
+# Rows `migrate` itself makes in a new site (the desk's groups, the one front page): a new
+# site with only these is empty, and the archive's rows replace them.
+MADE_BY_MIGRATE = {"auth.group", "articles.frontpage"}
 
 
 class ArchiveError(Exception):
@@ -585,8 +591,8 @@ def _insert_rows(fixture, progress):
     """What `manage.py loaddata` does, a row at a time from the file, with one difference:
     the site is empty (checked, or emptied in this transaction), so a row that comes with its
     id is inserted without first trying an UPDATE of a row that cannot exist (half the
-    queries). Rows found by their natural key (the desk's groups, which migrate makes) are
-    saved as loaddata saves them.
+    queries). Rows of a table that is not empty (what migrate makes: the desk's groups, found
+    by their natural key, and the one front page) are saved as loaddata saves them.
 
     Rows are saved raw, as loaddata saves them (no renditions made, the receivers see
     raw=True); references to rows further on are filled in at the end; foreign keys are
@@ -595,11 +601,12 @@ def _insert_rows(fixture, progress):
     counted = Progress(progress, "Rows loaded")
     articles = 0
     loaded, deferred = set(), []
+    filled = {model for model in exported_models() if model._base_manager.exists()}
     form = "jsonl" if fixture.suffix == ".jsonl" else "json"
     with open(fixture, encoding="utf-8") as stream, connection.constraint_checks_disabled():
         for row in serializers.deserialize(form, stream, handle_forward_references=True):
             model = type(row.object)
-            row.save(force_insert=not hasattr(model, "natural_key"))
+            row.save(force_insert=model not in filled and not hasattr(model, "natural_key"))
             if row.deferred_fields:
                 deferred.append(row)
             loaded.add(model)
@@ -714,7 +721,7 @@ def site_is_empty(with_users=True):
     return not any(
         model._default_manager.exists()
         for model in _replaced_models(with_users)
-        if model._meta.app_label not in {"auth"} or model._meta.model_name != "group"
+        if model._meta.label_lower not in MADE_BY_MIGRATE
     )
 
 

@@ -196,17 +196,29 @@ def test_loading_holds_one_page_cache_callback_not_one_per_row(
     assert "钱塘观潮" in client.get("/").content.decode()
 
 
-def test_a_fresh_site_that_already_has_the_desks_groups_takes_the_archive(tmp_path, media_root):
+def test_a_freshly_migrated_site_with_its_groups_and_front_page_takes_the_archive(
+    tmp_path, media_root
+):
     from django.contrib.auth.models import Group
 
+    from articles.models import FrontPage, FrontPageSlot
+
     build_site()
+    article = Article.objects.published().first()
+    FrontPageSlot.objects.create(
+        front_page=FrontPage.the_one(), article=article, role=FrontPageSlot.Role.LEAD, position=1
+    )
     archive = tmp_path / "site.tar.gz"
     export(archive)
     groups = sorted(Group.objects.values_list("name", flat=True))
     assert groups  # made by the migrations
     wipe_site(media_root)
-    for name in groups:  # as `migrate` leaves a new site: the groups are there already
+    # As `migrate` leaves a new site: the desk's groups and the one front page are there.
+    for name in groups:
         Group.objects.create(name=name)
+    FrontPage.the_one()
     import_(archive)
     assert sorted(Group.objects.values_list("name", flat=True)) == groups
     assert Article.objects.count() == 2
+    assert FrontPage.objects.count() == 1
+    assert FrontPageSlot.objects.get().article.title == article.title
