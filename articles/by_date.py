@@ -56,8 +56,14 @@ def public():
     return Article.objects.published()
 
 
+def between(start=None, end=None, now=None):
+    """The articles public (at `now`) published from start (included) to end (excluded), read
+    from the index between one lower and one upper bound (ArticleQuerySet.published_between)."""
+    return Article.objects.published_between(start, end, now=now)
+
+
 def count_between(start, end):
-    return public().filter(published_at__gte=start, published_at__lt=end).count()
+    return between(start, end).count()
 
 
 def local_date(moment):
@@ -75,18 +81,13 @@ def span():
 
 def newest_before(moment):
     return local_date(
-        public()
-        .filter(published_at__lt=moment)
-        .order_by("-published_at")
-        .values_list("published_at", flat=True)
-        .first()
+        between(end=moment).order_by("-published_at").values_list("published_at", flat=True).first()
     )
 
 
 def oldest_from(moment):
     return local_date(
-        public()
-        .filter(published_at__gte=moment)
+        between(start=moment)
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
@@ -240,11 +241,11 @@ def archive_month(request, year, month):
     return _render(request, "archive_month.html", context)
 
 
-def day_articles(start, end):
-    """A day's public articles as a compact list shows them: column and bylines, no photos."""
+def day_articles(start, end, now):
+    """A day's articles public at `now`, as a compact list shows them: column and bylines,
+    no photos."""
     return (
-        public()
-        .filter(published_at__gte=start, published_at__lt=end)
+        between(start, end, now=now)
         .select_related("column")
         .prefetch_related(
             Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
@@ -266,7 +267,7 @@ def archive_day(request, year, month, day):
     cursor = paging.Cursor.parse(raw) if raw is not None else None
     if raw is not None and cursor is None:
         raise Http404("没有这一页。")
-    page = paging.keyset_page(day_articles(start, end), cursor, DAY_PAGE_SIZE)
+    page = paging.keyset_page(lambda now: day_articles(start, end, now), cursor, DAY_PAGE_SIZE)
     if not page.articles:
         raise Http404("这一天没有发布的文章。")
     context = {

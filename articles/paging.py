@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 PAGE_SIZE = 20
 # ?page=N links from before keyset pagination are followed this deep (OFFSET <= 1,980 rows).
@@ -75,11 +76,11 @@ def is_cursor(value):
 
 
 def older_than(queryset, cursor):
-    # published_at <= t is a range on the index (a seek); the OR only sorts out ties at t.
+    """The rows of queryset strictly before cursor in the list's order. queryset must already
+    end at the cursor's time (public by then: published(now=cursor.published_at)), so that the
+    index is read between one lower and one upper bound; the OR only sorts out ties."""
     t = cursor.published_at
-    return queryset.filter(Q(published_at__lt=t) | Q(published_at=t, pk__lt=cursor.pk)).filter(
-        published_at__lte=t
-    )
+    return queryset.filter(Q(published_at__lt=t) | Q(published_at=t, pk__lt=cursor.pk))
 
 
 def at_or_newer(queryset, cursor):
@@ -87,6 +88,10 @@ def at_or_newer(queryset, cursor):
     return queryset.filter(Q(published_at__gt=t) | Q(published_at=t, pk__gte=cursor.pk)).filter(
         published_at__gte=t
     )
+
+
+def _plain(queryset):
+    return queryset.prefetch_related(None).select_related(None).order_by()
 
 
 @dataclass
@@ -115,20 +120,27 @@ class KeysetPage:
         return len(self.articles)
 
 
-def keyset_page(queryset, cursor=None, size=PAGE_SIZE):
-    """The page of `queryset` (public articles, in any filter) that starts after `cursor`.
+def keyset_page(public, cursor=None, size=PAGE_SIZE):
+    """The page of a list that starts after `cursor` (None: the first page).
+
+    public(now): the list's queryset (any filter) of the articles public at `now`
+    (ArticleQuerySet.published(now) or published_between(..., now=now)); it is asked for the
+    articles public at the cursor's time, which bounds the index range at the cursor.
 
     Two queries, each reading at most size + 1 rows through an index: the page (and whether
     there is an older one), and, on any page but the first, where the newer page starts.
     """
-    plain = queryset.prefetch_related(None).select_related(None).order_by()
-    ordered = queryset.order_by(*ORDER)
-    rows = list((ordered if cursor is None else older_than(ordered, cursor))[: size + 1])
+    now = timezone.now()
+    if cursor is None:
+        rows = list(public(now).order_by(*ORDER)[: size + 1])
+    else:
+        until = min(now, cursor.published_at)
+        rows = list(older_than(public(until), cursor).order_by(*ORDER)[: size + 1])
     articles, more = rows[:size], len(rows) > size
     newer, has_newer, real = None, False, False
     if cursor is not None:
         ahead = list(
-            at_or_newer(plain, cursor)
+            at_or_newer(_plain(public(now)), cursor)
             .order_by("published_at", "id")
             .values_list("published_at", "id")[: size + 1]
         )
@@ -146,15 +158,14 @@ def keyset_page(queryset, cursor=None, size=PAGE_SIZE):
     )
 
 
-def legacy_cursor(queryset, number, size=PAGE_SIZE):
+def legacy_cursor(public, number, size=PAGE_SIZE):
     """Where old page `number` starts: the cursor of the article before it; None if there is
     no such page or it lies deeper than LEGACY_PAGE_LIMIT (the OFFSET stays bounded)."""
     if not 2 <= number <= LEGACY_PAGE_LIMIT:
         return None
     offset = (number - 1) * size
     rows = list(
-        queryset.prefetch_related(None)
-        .select_related(None)
+        _plain(public(timezone.now()))
         .order_by(*ORDER)
         .values_list("published_at", "id")[offset - 1 : offset + 1]
     )

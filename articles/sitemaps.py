@@ -216,9 +216,9 @@ class ArchiveSitemap(Sitemap):
                 if not (first.year, first.month) <= (year, month) <= (last.year, last.month):
                     continue
                 moment = newest(
-                    by_date.public().filter(
-                        published_at__gte=by_date.instant(year, month),
-                        published_at__lt=by_date.instant(*by_date.month_after(year, month)),
+                    by_date.between(
+                        by_date.instant(year, month),
+                        by_date.instant(*by_date.month_after(year, month)),
                     )
                 )
                 if moment is not None:

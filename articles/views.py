@@ -32,27 +32,28 @@ class LegacyPage(Exception):  # noqa: N818 - not an error: an old address to sen
         self.response = response
 
 
-def paginate(request, queryset, size=PAGE_SIZE):
-    """The keyset page (articles/paging.py) this list's address names.
+def paginate(request, public, size=PAGE_SIZE):
+    """The keyset page (articles/paging.py) this list's address names; public(now) is the
+    list's queryset of the articles public at `now`.
 
     Raises NoSuchPage for a cursor that is not one or has nothing older than it, and
     LegacyPage for an old ?page=N address (the view answers it with a redirect or a 404).
     """
     if "page" in request.GET:
-        raise LegacyPage(paging_legacy_target(request, queryset, size))
+        raise LegacyPage(paging_legacy_target(request, public, size))
     raw = request.GET.get("before")
     cursor = None
     if raw is not None:
         cursor = paging.Cursor.parse(raw)
         if cursor is None:
             raise NoSuchPage
-    page = paging.keyset_page(queryset, cursor, size)
+    page = paging.keyset_page(public, cursor, size)
     if cursor is not None and not page.articles:
         raise NoSuchPage
     return page
 
 
-def paging_legacy_target(request, queryset, size):
+def paging_legacy_target(request, public, size):
     value = request.GET.get("page", "")
     if not (value.isascii() and value.isdigit()) or not value.strip("0"):
         return redirect(request.path)  # ?page=abc, -1, 0: the first page, as before
@@ -61,7 +62,7 @@ def paging_legacy_target(request, queryset, size):
     number = int(value)
     if number == 1:
         return redirect(request.path, permanent=True)
-    cursor = paging.legacy_cursor(queryset, number, size)
+    cursor = paging.legacy_cursor(public, number, size)
     if cursor is None:
         return None
     return redirect(f"{request.path}?before={cursor}")
@@ -83,13 +84,18 @@ def list_response(request, template, context, *, name, first_page=None):
     A page whose cursor is not an article of the list (one taken down since the link was
     written, or a made-up one) is answered but kept out of the page cache: such addresses
     are endless; the ones the site writes are each an article's."""
-    queryset = context.pop("queryset")
+    public = context.pop("public")
     if first_page is not None and not request.GET:
         # The first page shows what first_page() gives: only whether older pages exist is
         # read here, with no list item's rows.
-        queryset = queryset.prefetch_related(None).select_related(None).only("pk", "published_at")
+        listed = public
+
+        def public(now):
+            found = listed(now).prefetch_related(None).select_related(None)
+            return found.only("pk", "published_at")
+
     try:
-        page = paginate(request, queryset)
+        page = paginate(request, public)
     except LegacyPage as legacy:
         return legacy.response or list_gone(request, name)
     except NoSuchPage:
@@ -116,26 +122,26 @@ def home(request):
     return list_response(
         request,
         "articles/home.html",
-        {"queryset": Article.objects.published().for_listing(), "front": None},
+        {"public": lambda now: Article.objects.published(now).for_listing(), "front": None},
         name="首页",
         first_page=first_page,
     )
 
 
-def listing(request, queryset, *, label, name, about, empty, hide_column=False):
-    """A column's or an author's page (articles/listing.html): a header, then the articles."""
+def listing(request, public, *, label, name, about, empty, hide_column=False):
+    """A column's or an author's page (articles/listing.html): a header, then the articles;
+    public(now): its articles public at `now`."""
     context = {"label": label, "name": name, "about": about, "empty": empty}
-    context.update(queryset=queryset, hide_column=hide_column)
+    context.update(public=public, hide_column=hide_column)
     return list_response(request, "articles/listing.html", context, name=name)
 
 
 @cached_page(query=LIST_QUERY)
 def column_detail(request, slug):
     column = get_object_or_404(Column, slug=slug)
-    articles = column.articles.published().for_listing()
     return listing(
         request,
-        articles,
+        lambda now: column.articles.published(now).for_listing(),
         label="栏目",
         name=column.name,
         about=column.description,
@@ -147,10 +153,9 @@ def column_detail(request, slug):
 @cached_page(query=LIST_QUERY)
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().filter(authors=author).for_listing()
     return listing(
         request,
-        articles,
+        lambda now: Article.objects.published(now).filter(authors=author).for_listing(),
         label="作者",
         name=author.name,
         about=author.bio,

@@ -1,6 +1,8 @@
 """Public lists page by keyset cursor (articles/paging.py): ?before=<published_at>-<id>."""
 
+import datetime as dt
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,6 +17,8 @@ from articles.paging import Cursor
 from .factories import make_article, make_author, make_column
 
 pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def soup(response):
@@ -191,15 +195,37 @@ def test_the_home_and_column_pages_are_read_in_index_order_without_a_sort():
     column = make_column("城事")
     article = make_article("稿", column=column)
     cursor = Cursor.of(article)
-    for queryset in (
-        Article.objects.published(),
-        Article.objects.published().filter(column=column),
+    for public in (
+        Article.objects.published,
+        lambda now: Article.objects.published(now).filter(column=column),
     ):
-        page = paging.older_than(queryset.order_by(*paging.ORDER), cursor)[:21]
-        plan = explain(page)
+        # The query keyset_page makes for the page after the cursor.
+        page = paging.older_than(public(cursor.published_at), cursor).order_by(*paging.ORDER)
+        plan = explain(page[:21])
         assert "TEMP B-TREE" not in plan.upper(), plan  # SQLite's sort
         assert "Sort" not in plan, plan  # PostgreSQL's
         assert "article_public_newest" in plan or "article_column_newest" in plan, plan
+
+
+def test_an_old_page_and_an_old_month_are_read_up_to_their_own_time_not_up_to_now(
+    client, time_machine
+):
+    # With two upper bounds on published_at (now, and the cursor or the month's end), SQLite
+    # may read the index from now down, through every article published since: the queries
+    # carry one, their own.
+    from articles import by_date
+
+    time_machine.move_to(dt.datetime(2026, 8, 10, 9, 0, tzinfo=SHANGHAI), tick=False)
+    for n in range(30):
+        make_article(f"稿{n}", published_at=dt.datetime(2026, 7, 1 + n, 8, tzinfo=SHANGHAI))
+    older = soup(client.get("/")).select_one(".pagination a[rel=next]")["href"]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(older).status_code == 200
+    page_query = next(q["sql"] for q in queries.captured_queries if "LIMIT 21" in q["sql"])
+    assert "2026-08-10" not in page_query and "2026-07-11" in page_query
+    with CaptureQueriesContext(connection) as queries:
+        by_date.count_between(by_date.instant(2026, 7), by_date.instant(2026, 8))
+    assert "2026-08-10" not in queries.captured_queries[0]["sql"]
 
 
 def test_cursors_read_back_what_they_wrote():
