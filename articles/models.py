@@ -1,5 +1,6 @@
 import re
 import secrets
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -84,6 +85,17 @@ class Author(NamedPage):
         verbose_name_plural = "作者"
 
 
+def next_period(start, kind, zone):
+    """The first moment of the year, month or day after the one that begins at `start`."""
+    if kind == "year":
+        return start.replace(year=start.year + 1)
+    if kind == "month":
+        year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
+        return start.replace(year=year, month=month)
+    following = (start + timedelta(days=1)).date()
+    return datetime(following.year, following.month, following.day, tzinfo=zone)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The one definition of public: published, and its time has come (by `now`)."""
@@ -91,6 +103,22 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED,
             published_at__lte=timezone.now() if now is None else now,
         )
+
+    def published_between(self, start=None, end=None, now=None):
+        """published(), and start <= published_at < end: with ONE upper bound on published_at,
+        the earlier of `end` and `now` (`now` included, as published() has it).
+
+        SQLite reads a range of an index between one lower and one upper bound; given two upper
+        bounds (published() puts `<= now`, the range `< end`) it may take the looser one and
+        walk every article published since the range to find those in it: a month's count or
+        an old list page grew with the archive (bench/list_pages.py at 100,000 articles)."""
+        now = timezone.now() if now is None else now
+        found = self.filter(status=Article.Status.PUBLISHED)
+        if start is not None:
+            found = found.filter(published_at__gte=start)
+        if end is not None and end <= now:
+            return found.filter(published_at__lt=end)
+        return found.filter(published_at__lte=now)
 
     def next_embargo(self, after):
         """The next moment a public page changes by itself, or None: until then the public
@@ -109,6 +137,37 @@ class ArticleQuerySet(models.QuerySet):
             .values_list("ends_at", flat=True)
         )
         return going_live.union(slot_ends).order_by("published_at").first()
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        """Django's datetimes(), for published_at by year, month or day, found by probing the
+        index instead of truncating every row: the admin's date drill-down (date_hierarchy)
+        asked SQLite to call a Python function on each article of the year (40 ms at 10,000
+        articles, growing with the archive). Here: one indexed query per period found (at most
+        12 months or 31 days; a year per year of the archive), whatever the filters applied.
+        Returns a list of aware datetimes, the start of each period, as Django's would hold."""
+        if field_name != "published_at" or kind not in ("year", "month", "day"):
+            return super().datetimes(field_name, kind, order=order, tzinfo=tzinfo)
+        zone = tzinfo or timezone.get_current_timezone()
+        times = self.order_by("published_at").values_list("published_at", flat=True)
+        found = []
+        moment = times.filter(published_at__isnull=False).first()
+        while moment is not None:
+            local = moment.astimezone(zone)
+            start = local.replace(
+                month=1 if kind == "year" else local.month,
+                day=1 if kind != "day" else local.day,
+                hour=0,
+                minute=0,
+                second=0,
+                microsecond=0,
+            )
+            found.append(start)
+            try:
+                following = next_period(start, kind, zone)
+            except (OverflowError, ValueError):  # the calendar's end
+                break
+            moment = times.filter(published_at__gte=following).first()
+        return found[::-1] if order == "DESC" else found
 
     def for_listing(self):
         """What a list item shows: column, authors in order, the lead figure for the thumbnail.

@@ -227,9 +227,24 @@ def page_data_changed(sender, **kwargs):
     however many rows it saved: callbacks of one commit run in order and the first covers every
     change registered so far; those of a rolled-back transaction never run.
     """
+    if getattr(_commits, "held", 0):
+        return  # inside one_bump(): registered once, on the way out
     registered = getattr(_commits, "registered", 0) + 1
     _commits.registered = registered
     transaction.on_commit(lambda: _bump_once(registered))
+
+
+@contextlib.contextmanager
+def one_bump():
+    """Inside: saves and deletes register no bump each; one is registered on the way out, for
+    the surrounding transaction's commit. For loads of many rows in one transaction
+    (import_site): a callback per row would hold a million of them until the commit."""
+    _commits.held = getattr(_commits, "held", 0) + 1
+    try:
+        yield
+    finally:
+        _commits.held -= 1
+        page_data_changed(None)
 
 
 def _bump_once(registered):
@@ -347,7 +362,7 @@ def page_number(value):
 
 def not_stored(response):
     """Keep this response out of the page cache (it is still public for browsers): a page the
-    view answered for an address that is not its own, such as ?page=99999 for the last page."""
+    view answered for an address that is not its own, such as a list page whose cursor names no article."""
     response.page_cache_keep = False
     return response
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import frontpage, metadata, search
+from . import frontpage, metadata, paging, search
 from . import preview as preview_links
 from .feeds import FEED_LENGTH
 from .models import Article, Author, Column, Section
@@ -14,51 +14,135 @@ from .pages import load_article_page
 from .permissions import can_see_drafts
 from .search import filters as search_filters
 
-PAGE_SIZE = 20
+PAGE_SIZE = paging.PAGE_SIZE
 SEARCH_PAGE_SIZE = 10
-# The query parameters list pages read: the page number.
-LIST_QUERY = {"page": page_number}
+# The query parameter list pages read: the keyset cursor (articles/paging.py). An old ?page=N
+# is answered with a redirect, never stored.
+LIST_QUERY = {"before": paging.is_cursor}
 
 
-def paginate(request, queryset, size=PAGE_SIZE):
-    # get_page turns "abc", "-1" or a page past the end into a real page instead of an error.
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+class NoSuchPage(Exception):
+    """A list address that names no page: answered with list_gone (404)."""
 
 
-def list_response(request, template, context):
-    """A list page; kept out of the page cache when it is not the page its address names
-    (?page=abc is page 1, ?page=99999 the last one): those addresses are endless."""
+class LegacyPage(Exception):  # noqa: N818 - not an error: an old address to send elsewhere
+    """An old ?page=N address: the response is a redirect, or None for the 404 page."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+def paginate(request, public, size=PAGE_SIZE):
+    """The keyset page (articles/paging.py) this list's address names; public(now) is the
+    list's queryset of the articles public at `now`.
+
+    Raises NoSuchPage for a cursor that is not one or has nothing older than it, and
+    LegacyPage for an old ?page=N address (the view answers it with a redirect or a 404).
+    """
+    if "page" in request.GET:
+        raise LegacyPage(paging_legacy_target(request, public, size))
+    raw = request.GET.get("before")
+    cursor = None
+    if raw is not None:
+        cursor = paging.Cursor.parse(raw)
+        if cursor is None:
+            raise NoSuchPage
+    page = paging.keyset_page(public, cursor, size)
+    if cursor is not None and not page.articles:
+        raise NoSuchPage
+    return page
+
+
+def paging_legacy_target(request, public, size):
+    value = request.GET.get("page", "")
+    if not (value.isascii() and value.isdigit()) or not value.strip("0"):
+        return redirect(request.path)  # ?page=abc, -1, 0: the first page, as before
+    if len(value) > 9:
+        return None  # far past any page there was
+    number = int(value)
+    if number == 1:
+        return redirect(request.path, permanent=True)
+    cursor = paging.legacy_cursor(public, number, size)
+    if cursor is None:
+        return None
+    return redirect(f"{request.path}?before={cursor}")
+
+
+def list_gone(request, name):
+    """A list page that does not exist (any more): a 404 that says where the articles are."""
+    return render(
+        request,
+        "articles/list_gone.html",
+        {"name": name, "first_page": request.path},
+        status=404,
+    )
+
+
+def list_response(request, template, context, *, name, first_page=None):
+    """A list page: its keyset page, or the redirect or 404 page its address calls for.
+
+    A page whose cursor is not an article of the list (one taken down since the link was
+    written, or a made-up one) is answered but kept out of the page cache: such addresses
+    are endless; the ones the site writes are each an article's."""
+    public = context.pop("public")
+    if first_page is not None and not request.GET:
+        # The first page shows what first_page() gives: only whether older pages exist is
+        # read here, with no list item's rows.
+        listed = public
+
+        def public(now):
+            found = listed(now).prefetch_related(None).select_related(None)
+            return found.only("pk", "published_at")
+
+    try:
+        page = paginate(request, public)
+    except LegacyPage as legacy:
+        return legacy.response or list_gone(request, name)
+    except NoSuchPage:
+        return list_gone(request, name)
+    context["page"] = page
+    if first_page is not None and page.is_first:
+        context.update(first_page(page))
     response = render(request, template, context)
-    asked = request.GET.get("page")
-    if asked is not None and asked != str(context["page"].number):
+    if page.cursor is not None and not page.cursor_is_real:
         not_stored(response)
     return response
 
 
 @cached_page(query=LIST_QUERY)
 def home(request):
-    page = paginate(request, Article.objects.published().for_listing())
-    context = {"page": page, "front": None}
-    if page.number == 1:
-        # The first page as editors arranged it (头条, 推荐), the newest filling the rest.
-        context["front"] = frontpage.arrange(PAGE_SIZE)
-    return list_response(request, "articles/home.html", context)
+    def first_page(page):
+        # The first page as editors arranged it (头条, 推荐), the newest filling the rest; the
+        # older pages go on from the last of those newest.
+        front = frontpage.arrange(PAGE_SIZE)
+        if front.newest and page.older is not None:
+            page.older = paging.Cursor.of(front.newest[-1])
+        return {"front": front}
+
+    return list_response(
+        request,
+        "articles/home.html",
+        {"public": lambda now: Article.objects.published(now).for_listing(), "front": None},
+        name="首页",
+        first_page=first_page,
+    )
 
 
-def listing(request, queryset, *, label, name, about, empty, hide_column=False):
-    """A column's or an author's page (articles/listing.html): a header, then the articles."""
+def listing(request, public, *, label, name, about, empty, hide_column=False):
+    """A column's or an author's page (articles/listing.html): a header, then the articles;
+    public(now): its articles public at `now`."""
     context = {"label": label, "name": name, "about": about, "empty": empty}
-    context.update(page=paginate(request, queryset), hide_column=hide_column)
-    return list_response(request, "articles/listing.html", context)
+    context.update(public=public, hide_column=hide_column)
+    return list_response(request, "articles/listing.html", context, name=name)
 
 
 @cached_page(query=LIST_QUERY)
 def column_detail(request, slug):
     column = get_object_or_404(Column, slug=slug)
-    articles = column.articles.published().for_listing()
     return listing(
         request,
-        articles,
+        lambda now: column.articles.published(now).for_listing(),
         label="栏目",
         name=column.name,
         about=column.description,
@@ -70,10 +154,9 @@ def column_detail(request, slug):
 @cached_page(query=LIST_QUERY)
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().filter(authors=author).for_listing()
     return listing(
         request,
-        articles,
+        lambda now: Article.objects.published(now).filter(authors=author).for_listing(),
         label="作者",
         name=author.name,
         about=author.bio,
@@ -235,10 +318,8 @@ def feeds_page(request):
 
 @cached_page
 def robots_txt(request):
-    sitemaps = [
-        request.build_absolute_uri(reverse("articles:sitemap")),
-        request.build_absolute_uri(reverse("articles:sitemap-news")),
-    ]
+    # The sitemap index: it lists every sitemap file, the news sitemap's too.
+    sitemaps = [request.build_absolute_uri(reverse("articles:sitemap"))]
     # Search result pages are endless combinations of the same articles: not for crawlers.
     # The admin is not listed: this file is public, and its path is kept out of sight
     # (qiantang_site/admin_robots.py tells crawlers to stay out of it instead).

@@ -20,32 +20,77 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 SEED = 8
 
 
-def build_corpus(count=1000, seed=SEED):
-    from django.db import transaction
-    from django.utils import timezone
+# Articles made per transaction: a corpus of 100,000 is built in batches, never all in memory.
+BATCH = 1000
 
-    from articles.models import (
-        Article,
-        ArticleAuthor,
-        Author,
-        Column,
-        Figure,
-        Rendition,
-        Section,
-    )
+
+def build_corpus(count=1000, seed=SEED, per_day=None, progress=None, figures=True):
+    """count published articles around the first one (which must be loaded: load_seed).
+
+    per_day: how many articles a day, the newest an hour ago and each one older by
+    24 h / per_day (a city daily puts 50 to 150 on the web a day); by default one every seven
+    hours, as bench/pages.py has always measured. Built in batches of BATCH articles, so
+    memory stays flat at any size (bench/list_pages.py, bench/archive_export.py). progress: a
+    function called with the number made so far, after each batch. figures=False leaves out
+    the figures and their renditions (nine rows an article on average and most of the build
+    time): a lighter corpus for what only reads articles (list queries, sitemaps, the archive
+    by date).
+    """
+    from articles.models import Article, Column
 
     rng = random.Random(seed)
     first = Article.objects.get(external_id__isnull=False)
     paragraphs = [p for s in first.sections.all() for p in s.paragraphs]
     headings = [s.heading for s in first.sections.all() if s.heading]
     model_figures = list(first.figures.prefetch_related("renditions"))
-    now = timezone.now()
+    spacing = timedelta(hours=7) if per_day is None else timedelta(days=1) / per_day
+    now = timezone_now()
+    columns = [
+        Column.objects.get_or_create(name=f"基准栏目{n}", defaults={"slug": f"bench-{n}"})[0]
+        for n in range(10)
+    ]
+    authors = _authors()
+    totals = {"articles": 0, "sections": 0, "figures": 0}
+    for start in range(0, count, BATCH):
+        made = _batch(
+            range(start, min(start + BATCH, count)),
+            rng=rng,
+            first=first,
+            paragraphs=paragraphs,
+            headings=headings,
+            model_figures=model_figures if figures else [],
+            columns=columns,
+            authors=authors,
+            when=lambda n: now - timedelta(hours=1) - n * spacing,
+        )
+        for key in totals:
+            totals[key] += made[key]
+        if progress is not None:
+            progress(totals["articles"])
+    return totals
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _authors():
+    from articles.models import Author
+
+    return [
+        Author.objects.get_or_create(slug=f"bench-{n}", defaults={"name": f"记者{n:02d}"})[0]
+        for n in range(40)
+    ]
+
+
+def _batch(numbers, *, rng, first, paragraphs, headings, model_figures, columns, authors, when):
+    from django.db import transaction
+
+    from articles.models import Article, ArticleAuthor, Figure, Rendition, Section
+
     with transaction.atomic():
-        columns = [
-            Column.objects.get_or_create(name=f"基准栏目{n}", defaults={"slug": f"bench-{n}"})[0]
-            for n in range(10)
-        ]
-        authors = [Author.objects.create(name=f"记者{n:02d}", slug=f"bench-{n}") for n in range(40)]
         articles = Article.objects.bulk_create(
             Article(
                 kicker=rng.choice(["", "钱塘观察", first.kicker]),
@@ -53,10 +98,10 @@ def build_corpus(count=1000, seed=SEED):
                 slug=f"bench-article-{n}",
                 column=rng.choice(columns),
                 status=Article.Status.PUBLISHED,
-                published_at=now - timedelta(hours=1 + n * 7),
+                published_at=when(n),
                 photo_credit=first.photo_credit,
             )
-            for n in range(count)
+            for n in numbers
         )
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=article, author=author, position=position)
@@ -77,7 +122,7 @@ def build_corpus(count=1000, seed=SEED):
         for section in sections:
             by_article.setdefault(section.article_id, []).append(section)
         figures, sources = [], []
-        for article in articles:
+        for article in articles if model_figures else ():
             for position in range(1, rng.randint(0, 10) + 1):
                 model = rng.choice(model_figures)
                 figures.append(
@@ -111,7 +156,7 @@ def build_corpus(count=1000, seed=SEED):
             for figure, model in zip(figures, sources, strict=True)
             for r in model.renditions.all()
         )
-    return {"articles": count, "sections": len(sections), "figures": len(figures)}
+    return {"articles": len(articles), "sections": len(sections), "figures": len(figures)}
 
 
 def main():

@@ -44,3 +44,14 @@ if _WORKER.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCach
         CACHES["default"]["LOCATION"] = f"unix://{_url.path}?{_query}"  # noqa: F405
     else:  # redis://host:6379/0
         CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405
+
+# With the cache in each process's memory (locmem, the SQLite pass), the page cache keeps its
+# generation in a file named after the database (articles/pagecache.py), and every xdist
+# worker's in-memory test database has the same name: one worker's commit would end the pages
+# another worker's test has just stored. Each test process gets a file of its own.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # noqa: F405
+    import tempfile
+
+    PAGE_CACHE_GENERATION_FILE = os.path.join(
+        tempfile.gettempdir(), f"qiantang-test-page-generation-{os.getpid()}"
+    )

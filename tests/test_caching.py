@@ -117,11 +117,11 @@ def test_the_views_own_headers_are_kept_with_the_page(client):
 @pytest.mark.parametrize(
     "url",
     [
-        "/?page=99999",  # the last page, under an endless number of addresses
-        "/?page=abc",
-        "/?page=01",
+        # A cursor the site did not write: a made-up moment, or one with no article at it.
+        "/?before=20991231T000000Z-1",
+        "/?before=20991231T000000.000000Z-999999",
         "/?utm_source=weibo",  # a parameter the page does not read
-        "/?page=1&page=2",
+        "/?before=20991231T000000Z-1&before=20991231T000000Z-2",
         "/search/?q=钱塘%20",  # not written as the search page writes it
         "/search/?q=钱塘&x=1",
     ],

@@ -114,16 +114,30 @@ def test_column_and_author_pages_list_their_published_articles_and_paginate(clie
         assert listed_titles(first)[0] == "城市稿00"
         assert len(listed_titles(first)) == PAGE_SIZE
         assert "别的栏目" not in listed_titles(first)
-        assert soup(first).select_one('.pagination a[href="?page=2"]')
-        second = client.get(url + "?page=2")
+        older = soup(first).select_one(".pagination a[rel=next]")["href"]
+        assert older.startswith(url + "?before=")
+        second = client.get(older)
         assert listed_titles(second) == ["城市稿20", "城市稿21", "城市稿22"]
 
 
-@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "1.5"])
-def test_bad_page_numbers_still_give_a_page(client, page):
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "1.5", "0000", "1e3", "２"])
+def test_page_parameters_that_are_no_page_number_lead_to_the_first_page(client, page):
     make_article("唯一")
-    response = client.get(f"/?page={page}")
-    assert response.status_code == 200
+    response = client.get("/", {"page": page})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("page", ["99999", "101", "9" * 5000])
+def test_old_page_numbers_past_the_articles_or_the_limit_are_a_404_pointing_to_the_archive(
+    client, page
+):
+    make_article("唯一")
+    response = client.get("/", {"page": page})
+    assert response.status_code == 404
+    page_soup = soup(response)
+    assert page_soup.h1.get_text() == "没有这一页"
+    assert page_soup.select_one('main a[href="/archive/"]')
 
 
 def test_html_typed_by_editors_is_shown_as_text_everywhere(client):

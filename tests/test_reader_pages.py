@@ -62,27 +62,47 @@ def test_home_leads_with_newest_article_then_lists_the_rest(client, time_machine
     assert rest == ["较早"]
 
 
-def test_list_pages_paginate_with_numbered_links(client):
+def test_list_pages_go_older_and_newer_by_cursor_without_page_numbers(client):
     for i in range(45):
         make_article(f"文章{i}", published_at=timezone.now() - timedelta(minutes=i + 1))
-    soup = soup_of(client, reverse("articles:home") + "?page=2")
-    nav = soup.select_one("nav.pagination")
-    assert nav.select_one("[aria-current=page]").get_text() == "2"
-    numbers = [a.get_text() for a in nav.select("a") if a.get_text().isdigit()]
-    assert numbers == ["1", "3"]
-    assert nav.select_one("a[rel=prev]")["href"] == "?page=1"
-    assert soup.select_one("link[rel=canonical]")["href"] == "http://testserver/?page=2"
-    assert "第 2 页" in soup.title.get_text()
-    # Page 2 starts where page 1 ended, without a lead.
+    first = soup_of(client, reverse("articles:home"))
+    nav = first.select_one("nav.pagination")
+    assert [a.get_text() for a in nav.select("a")] == ["更早的文章"]
+    older = nav.select_one("a[rel=next]")["href"]
+    assert older.startswith("/?before=")
+    assert not first.select(".archive-hint")  # not the last page yet
+
+    soup = soup_of(client, older)
+    assert soup.select_one("link[rel=canonical]")["href"] == "http://testserver" + older
+    # Page 2 starts where page 1 ended, without a lead, and says from when.
     assert soup.select(".item--lead") == []
     assert soup.select_one(".item__title").get_text(strip=True) == "文章20"
+    assert "以前" in soup.title.get_text()
+    nav = soup.select_one("nav.pagination")
+    assert nav.select_one("a[rel=prev]")["href"] == "/"  # the newer page is the first one
+    assert not nav.select("a[aria-current]")
+    assert not [a for a in nav.select("a") if a.get_text().isdigit()]
+
+    last = soup_of(client, nav.select_one("a[rel=next]")["href"])
+    titles = [i.get_text(strip=True) for i in last.select(".item__title")]
+    assert titles == ["文章40", "文章41", "文章42", "文章43", "文章44"]
+    nav = last.select_one("nav.pagination")
+    assert nav.select_one("a[rel=next]") is None
+    # Back from the last page: the twenty articles just newer than it, then the first page.
+    newer = soup_of(client, nav.select_one("a[rel=prev]")["href"])
+    titles = [i.get_text(strip=True) for i in newer.select(".item__title")]
+    assert titles == [f"文章{i}" for i in range(20, 40)]
+    assert newer.select_one("nav.pagination a[rel=prev]")["href"] == "/"
+    # The last page points to the archive by date, where the older articles are.
+    assert last.select_one(".archive-hint a")["href"] == "/archive/"
 
 
-@pytest.mark.parametrize("page", ["abc", "-1", "0", "9999"])
-def test_bad_page_numbers_on_lists_give_a_page(client, page):
+@pytest.mark.parametrize("page", ["abc", "-1", "0"])
+def test_bad_page_numbers_on_lists_lead_to_the_first_page(client, page):
     make_article("文章")
-    response = client.get(reverse("articles:home"), {"page": page})
+    response = client.get(reverse("articles:home"), {"page": page}, follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain == [("/", 302)]
 
 
 def test_column_and_author_pages_use_the_same_items(client):

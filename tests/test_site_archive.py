@@ -96,6 +96,11 @@ def archive_members(archive):
         return {m.name: tar.extractfile(m).read() for m in tar}
 
 
+def data_rows(members):
+    """The rows of an archive's data.jsonl, one JSON object a line."""
+    return [json.loads(line) for line in members["data.jsonl"].decode().splitlines()]
+
+
 def write_archive(path, members):
     with tarfile.open(path, "w:gz") as tar:
         for name, data in members.items():
@@ -160,16 +165,16 @@ def test_rows_that_do_not_load_roll_back_every_row_and_write_no_file(
     exported, media_root, tmp_path
 ):
     members = archive_members(exported)
-    rows = json.loads(members["data.json"])
+    rows = data_rows(members)
     # Two sections of one article at the same position: the database refuses the second,
     # after many rows have already gone in.
     sections = [r for r in rows if r["model"] == "articles.section"]
     sections[-1]["fields"]["position"] = sections[-2]["fields"]["position"]
     sections[-1]["fields"]["article"] = sections[-2]["fields"]["article"]
-    data = json.dumps(rows).encode()
+    data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
     manifest = json.loads(members["manifest.json"])
     manifest["data"].update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
-    members.update({"data.json": data, "manifest.json": json.dumps(manifest).encode()})
+    members.update({"data.jsonl": data, "manifest.json": json.dumps(manifest).encode()})
     bad = tmp_path / "bad-rows.tar.gz"
     write_archive(bad, members)
     assert "does not load" in refused(bad)
@@ -223,14 +228,14 @@ def test_password_hashes_are_left_out_unless_asked_for_and_the_output_says_so(tm
     hashed = get_user_model().objects.get(username="desk").password
     archive = tmp_path / "site.tar.gz"
     said = export(archive)
-    data = archive_members(archive)["data.json"].decode()
+    data = archive_members(archive)["data.jsonl"].decode()
     assert hashed not in data and '"password"' not in data
-    models = {row["model"] for row in json.loads(data)}
+    models = {row["model"] for row in data_rows(archive_members(archive))}
     assert "auth.user" not in models and "admin.logentry" not in models
     assert "--include-users" in said and "left out" in said
 
     said = export(archive, "--include-users")
-    data = archive_members(archive)["data.json"].decode()
+    data = archive_members(archive)["data.jsonl"].decode()
     assert hashed in data
     assert "password hashes" in said and "included" in said
 

@@ -29,6 +29,7 @@ from .inlines import (
     SectionInline,
     SortableAdmin,
 )
+from .paging import CappedCountPaginator
 from .print_import import PrintPageImportMixin
 
 admin.site.site_header = "钱塘观察 稿件管理"
@@ -79,6 +80,9 @@ class ArticleAdmin(
         "sections__body",
     ]
     date_hierarchy = "published_at"
+    # At archive size: no count of the whole table per page (articles/admin/paging.py).
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     inlines = [ArticleAuthorInline, SectionInline, FigureInline, CorrectionInline]
     actions = ["publish_now", "reprocess_photos"]
     readonly_fields = ["state_display", "created_by", "publish_checks", "print_source_link"]

@@ -223,7 +223,9 @@ def test_the_sitemap_lists_the_public_edition_pages(client):
     edition = build_edition()
     build_edition(DAY + timedelta(days=1), public=False)
 
-    xml = client.get(reverse("articles:sitemap")).content.decode()
+    index = client.get(reverse("articles:sitemap")).content.decode()
+    assert "http://testserver/sitemap-epaper.xml</loc>" in index
+    xml = client.get("/sitemap-epaper.xml").content.decode()
 
     for page in edition.pages.all():
         assert f"http://testserver{page.get_absolute_url()}</loc>" in xml

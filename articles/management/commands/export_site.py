@@ -6,12 +6,13 @@ from articles.archive import export_archive
 class Command(BaseCommand):
     help = (
         "Write the whole site to one .tar.gz archive that import_site reads back: every row "
-        "as JSON (published articles, drafts and scheduled ones, revisions, columns, authors, "
-        "groups) and every media file (renditions, and the original photos with their EXIF "
-        "and GPS data). The archive is private: it is written readable by its owner only "
-        "(mode 0600). User accounts with their password hashes, and the admin's log, are left "
-        "out unless --include-users is given; without them, articles and revisions no longer "
-        "say who created them."
+        "as JSON lines (published articles, drafts and scheduled ones, revisions, columns, "
+        "authors, groups) and every media file (renditions, and the original photos with "
+        "their EXIF and GPS data). It streams: memory stays flat however large the site; "
+        "progress goes to stderr, the speed to the last line. The archive is private: it is "
+        "written readable by its owner only (mode 0600). User accounts with their password "
+        "hashes, and the admin's log, are left out unless --include-users is given; without "
+        "them, articles and revisions no longer say who created them."
     )
 
     def add_arguments(self, parser):
@@ -26,12 +27,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, archive, include_users, **options):
-        rows, files, missing = export_archive(archive, include_users=include_users)
-        for name in missing:
+        progress = self.stderr if options["verbosity"] > 0 else None
+        report = export_archive(archive, include_users=include_users, progress=progress)
+        for name in report.missing:
             self.stderr.write(f"Warning: {name} is referred to but missing from storage.")
+        if report.missing_count > len(report.missing):
+            more = report.missing_count - len(report.missing)
+            self.stderr.write(f"Warning: {more} more media files are missing from storage.")
         self.stdout.write(
-            self.style.SUCCESS(f"Exported {rows} rows and {files} media files to {archive}.")
+            self.style.SUCCESS(
+                f"Exported {report.rows} rows ({report.articles} articles) and {report.files} "
+                f"media files to {archive}."
+            )
         )
+        self.stdout.write(f"Speed: {report.speed()}.")
         if include_users:
             self.stdout.write(
                 self.style.WARNING(
