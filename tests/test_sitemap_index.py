@@ -209,3 +209,21 @@ def test_an_embargoed_article_joins_its_file_at_its_time(client, time_machine, s
     path = f"/sitemap-articles-{block_of(scheduled, small_files)}.xml"
     assert path in index(client)
     assert scheduled.get_absolute_url() in urls(client, path)
+
+
+def test_a_files_addresses_are_the_articles_own(client):
+    from articles.sitemaps import article_address
+
+    plain = make_article("钱塘观潮")
+    odd = make_article("另一篇")
+    Article.objects.filter(pk=odd.pk).update(slug="qian-tang_2")
+    odd.refresh_from_db()
+    for article in (plain, odd):
+        assert article_address(article.pk, article.slug) == article.get_absolute_url()
+    assert article_address(12, "中文") == reverse_detail(12, "中文")
+
+
+def reverse_detail(pk, slug):
+    from django.urls import reverse
+
+    return reverse("articles:detail", kwargs={"pk": pk, "slug": slug})
