@@ -9,6 +9,7 @@ the first article's pictures: their rows and renditions are real rows (what a pa
 templates see), their files are the seed's files, so building the corpus makes no image at all.
 """
 
+import io
 import random
 import sys
 import time
@@ -36,10 +37,16 @@ def build_corpus(count=1000, seed=SEED, per_day=None, progress=None, figures=Tru
     time): a lighter corpus for what only reads articles (list queries, sitemaps, the archive
     by date).
     """
+    from django.core.management import call_command
+
     from articles.models import Article, Column
 
     rng = random.Random(seed)
     first = Article.objects.get(external_id__isnull=False)
+    if figures:
+        # load_seed queues its renditions for the task worker, which a bench does not run:
+        # made here, in place, so the corpus's figures have renditions to copy.
+        call_command("regenerate_renditions", "--missing", article=first.pk, stdout=io.StringIO())
     paragraphs = [p for s in first.sections.all() for p in s.paragraphs]
     headings = [s.heading for s in first.sections.all() if s.heading]
     model_figures = list(first.figures.prefetch_related("renditions"))
