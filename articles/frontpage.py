@@ -17,15 +17,11 @@ from .models import Article, FrontPageSlot
 
 
 @dataclass
-class FrontPage:
+class Arrangement:
     lead: Article | None
     featured: list = field(default_factory=list)  # chosen, in the editors' order
     newest: list = field(default_factory=list)  # the rest, newest first
     chosen_lead: bool = False
-
-    @property
-    def articles(self):
-        return ([self.lead] if self.lead else []) + self.featured + self.newest
 
 
 def slots_in_force(now=None):
@@ -65,4 +61,4 @@ def arrange(size, now=None, queryset=None):
         lead = rest.pop(0)
     featured = [by_pk[pk] for pk in featured_ids if pk in by_pk]
     room = max(size - (1 if lead else 0) - len(featured), 0)
-    return FrontPage(lead=lead, featured=featured, newest=rest[:room], chosen_lead=chosen_lead)
+    return Arrangement(lead=lead, featured=featured, newest=rest[:room], chosen_lead=chosen_lead)

@@ -32,10 +32,6 @@ from .inlines import (
 from .paging import CappedCountPaginator
 from .print_import import PrintPageImportMixin
 
-admin.site.site_header = "钱塘观察 稿件管理"
-admin.site.site_title = "钱塘观察 稿件管理"
-admin.site.index_title = "编辑部工作台"
-
 
 def message_list(heading, css_class, messages):
     """A heading (trusted markup) over a list of messages (escaped)."""

@@ -20,8 +20,6 @@ from django.utils.html import format_html, format_html_join
 from .. import workflow
 from ..models import Article
 
-BUTTON_CLASS = {"return": "deletelink-box", "withdraw": "deletelink-box", "sign_off": "default"}
-
 
 def transition_buttons(actions, form_id=None):
     form = format_html(' form="{}"', form_id) if form_id else ""

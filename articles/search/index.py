@@ -207,32 +207,34 @@ def article_deleted(sender, instance, using="default", **kwargs):
         remove_articles([instance.pk], using)
 
 
-def section_changed(sender, instance, update_fields=None, origin=None, using="default", **kw):
-    if _deleting_article(origin) or not _touches(update_fields, SECTION_TEXT):
+def _part_changed(instance, origin, update_fields, text_fields, model, columns, fields, using):
+    """A section or a figure saved or deleted: its article's fields made from that kind of
+    part (`fields` of the rows' `columns`) are rewritten, unless the article goes too."""
+    if _deleting_article(origin) or not _touches(update_fields, text_fields):
         return
     if _later(instance.article_id):
         return
-    sections = (
-        Section.objects.using(using)
+    rows = (
+        model.objects.using(using)
         .filter(article_id=instance.article_id)
         .order_by("position", "id")
-        .values_list("heading", "body")
+        .values_list(*columns, flat=len(columns) == 1)
     )
-    rewrite_fields(instance.article_id, section_fields(sections), using)
+    rewrite_fields(instance.article_id, fields(rows), using)
+
+
+def section_changed(sender, instance, update_fields=None, origin=None, using="default", **kw):
+    columns = ("heading", "body")
+    _part_changed(
+        instance, origin, update_fields, SECTION_TEXT, Section, columns, section_fields, using
+    )
 
 
 def figure_changed(sender, instance, update_fields=None, origin=None, using="default", **kw):
-    if _deleting_article(origin) or not _touches(update_fields, FIGURE_TEXT):
-        return
-    if _later(instance.article_id):
-        return
-    captions = (
-        Figure.objects.using(using)
-        .filter(article_id=instance.article_id)
-        .order_by("position", "id")
-        .values_list("caption", flat=True)
+    columns = ("caption",)
+    _part_changed(
+        instance, origin, update_fields, FIGURE_TEXT, Figure, columns, caption_fields, using
     )
-    rewrite_fields(instance.article_id, caption_fields(captions), using)
 
 
 # --- rebuilding ----------------------------------------------------------------------------
