@@ -269,14 +269,12 @@ def search_view(request):
             "figures",
         )
         asked = request.GET.get("page", "1")
-        number = int(asked) if page_number(asked) else 1
         found = search.search_articles(
             query,
             column=column,
             start=start,
             end=end,
             articles=articles,
-            window=((number - 1) * SEARCH_PAGE_SIZE, number * SEARCH_PAGE_SIZE),
         )
         page = Paginator(found, SEARCH_PAGE_SIZE).get_page(asked)
         for article in page:

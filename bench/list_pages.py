@@ -134,6 +134,16 @@ def measure(size):
     import django
 
     django.setup()
+    started = time.monotonic()
+    made = make_site(size, folder, figures=not LIGHT)
+    built = time.monotonic() - started
+    results = measure_pages(size)
+    print(json.dumps({"size": size, "made": made, "built_s": built, "pages": results}))
+
+
+def measure_pages(size):
+    """Time every page of the site this process's database holds (built by make_site):
+    {page: {"cpu_ms", "queries", "bytes"}}. bench/archive.py calls it on its cached corpora."""
     from django.conf import settings
     from django.contrib.auth.models import User
     from django.core.paginator import Paginator
@@ -144,9 +154,6 @@ def measure(size):
     from articles import by_date, paging
     from articles.models import Article, Author, Column
 
-    started = time.monotonic()
-    made = make_site(size, folder, figures=not LIGHT)
-    built = time.monotonic() - started
     column = Column.objects.get(slug="bench-0")
     author = Author.objects.get(slug="bench-0")
     column_articles = column.articles.published()
@@ -159,7 +166,8 @@ def measure(size):
     first_block = min(Article.objects.published().values_list("pk", flat=True).order_by("pk")[:1])
     block = (first_block - 1) // 50_000 + 1
     admin = f"/{settings.ADMIN_PATH.strip('/')}/articles/article/"
-    User.objects.create_superuser("bench", password=secrets.token_hex(8))
+    if not User.objects.filter(username="bench").exists():
+        User.objects.create_superuser("bench", password=secrets.token_hex(8))
     client = Client()
     client.force_login(User.objects.get(username="bench"))
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
@@ -223,7 +231,7 @@ def measure(size):
     results["query alone: column's deepest page by keyset cursor (now)"] = {
         "cpu_ms": median_cpu_ms(keyset)
     }
-    print(json.dumps({"size": size, "made": made, "built_s": built, "pages": results}))
+    return results
 
 
 def run_size(size):

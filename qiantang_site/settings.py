@@ -290,6 +290,10 @@ PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_MEGAPIXELS", "50")) * 1_000_000
 EPAPER_MAX_UPLOAD_MB = env_int("EPAPER_MAX_UPLOAD_MB", 60)
 EPAPER_MAX_PDF_PAGES = env_int("EPAPER_MAX_PDF_PAGES", 64)
 
+# Search ranks at most this many matches, the newest (articles/search/matching.py): a query
+# matching more costs what one matching this many does, and its page says 1000 多篇.
+SEARCH_RANKED_MAX = env_int("SEARCH_RANKED_MAX", 1000)
+
 STORAGES = {
     "default": DEFAULT_STORAGE,
     # Hashed, compressed names: far-future caching, and a deploy never serves stale CSS.

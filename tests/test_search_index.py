@@ -118,6 +118,55 @@ def test_among_equals_the_newer_article_comes_first(client):
     assert found(client, "观潮") == ["较新", "较早", "最早"]
 
 
+def test_a_broad_query_ranks_its_newest_matches_and_says_there_are_more(client, settings):
+    # SEARCH_RANKED_MAX at 3 stands for 1,000: five articles match, the newest three are
+    # ranked (a title match among them first), the oldest title match is past the window.
+    settings.SEARCH_RANKED_MAX = 3
+    make_article("观潮在标题里，最早", published_at=hours_ago(90))
+    for hours, title in [(40, "第四新"), (30, "第三新"), (10, "第一新")]:
+        make_article(title, published_at=hours_ago(hours), sections=[("", "观潮的人很多。")])
+    make_article("观潮在标题里，第二新", published_at=hours_ago(20))
+    soup = results(client, q="观潮")
+    assert titles(soup) == ["观潮在标题里，第二新", "第一新", "第三新"]
+    count = soup.select_one(".search-count").get_text()
+    assert "找到 3 多篇" in count and "最新的 3 篇" in count
+    assert "多加一个词" in soup.select_one(".search-count + .search-note").get_text()
+    # Narrowed by dates, the older ones are found and ranked, and the count is exact.
+    day = timezone.localtime(hours_ago(90)).date()
+    soup = results(client, q="观潮", end=(day + timedelta(days=1)).isoformat())
+    assert titles(soup)[0] == "观潮在标题里，最早"
+    assert "多篇" not in soup.select_one(".search-count").get_text()
+
+
+def test_at_the_limit_the_count_is_exact(client, settings):
+    settings.SEARCH_RANKED_MAX = 3
+    for hours in (1, 2, 3):
+        make_article(f"观潮{hours}", published_at=hours_ago(hours))
+    soup = results(client, q="观潮")
+    assert titles(soup) == ["观潮1", "观潮2", "观潮3"]
+    assert "找到 3 篇" in soup.select_one(".search-count").get_text()
+
+
+def test_a_phrase_walks_past_articles_holding_its_pairs_apart(client, settings):
+    # The window is first found from each term's pairs anywhere (the index alone), then
+    # checked for the phrase: the three newest hold 钱塘 塘江 江潮 but never 钱塘江潮, so
+    # the walk goes on to the older articles that do, and ranks those.
+    settings.SEARCH_RANKED_MAX = 2
+    for hours in (1, 2, 3):
+        make_article(
+            f"散开{hours}",
+            published_at=hours_ago(hours),
+            sections=[("", "钱塘新区。塘江两岸。江潮来了。")],
+        )
+    for hours in (10, 11, 12):
+        make_article(f"成句{hours}", published_at=hours_ago(hours), sections=[("", "钱塘江潮。")])
+    soup = results(client, q="钱塘江潮")
+    assert titles(soup) == ["成句10", "成句11"]
+    assert "找到 2 多篇" in soup.select_one(".search-count").get_text()
+    found_all = search.search_articles(search.Query("钱塘江潮"))
+    assert found_all.count() == 2 and found_all.capped
+
+
 def test_the_kicker_and_subtitle_count_as_the_summary(client):
     make_article("正文里", published_at=hours_ago(1), sections=[("", "说到观潮。")])
     make_article("引题里", published_at=hours_ago(5), kicker="观潮时节")

@@ -28,8 +28,6 @@ short fields it is found in, the body counts for matching only, then newest firs
 """
 
 from django.db import connections
-from django.db.models import Case, Count, IntegerField, Value, When, Window
-from django.db.models.expressions import RawSQL
 
 from .tokens import GAP
 
@@ -43,9 +41,12 @@ WEIGHTS = {"title": 8, "headings": 4, "summary": 2, "captions": 1}
 #   write(cursor, rows), update(cursor, pk, fields) -> bool, delete(cursor, pks),
 #   prune(cursor) -> int, size(cursor) -> int: the index's rows;
 #   matching(phrases) -> (sql, params): the ids of articles (any status) holding every phrase;
-#   count(articles, phrases) -> int: how many of a queryset's articles match;
-#   ranked(articles, phrases, offset, limit) -> (ids, total): a slice of them, best first, and
-#   how many match in all (None when the slice is empty), in one query.
+#   loose(phrases) -> (sql, params): the same with each phrase loosened to its tokens anywhere
+#     (a superset, which the engines answer from their index alone, without positions);
+#   exact(pks, phrases) -> set: those of these ids (a window of loose matches) holding every
+#     phrase as a phrase;
+#   scores(pks, phrases) -> {id: score}: the ranking's score (WEIGHTS) of each of these ids.
+# matching.py puts them together; the body of an article is read only through the index.
 
 
 class SQLiteBackend:
@@ -99,6 +100,10 @@ class SQLiteBackend:
         # Tokens are letters, digits and CJK characters only: nothing to escape in a string.
         return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
 
+    def _loosened(self, tokens, prefix):
+        last = len(tokens) - 1
+        return " AND ".join(self._phrase([t], prefix and n == last) for n, t in enumerate(tokens))
+
     def matching(self, phrases, field=None):
         """SQL selecting the ids of articles holding every phrase (in `field` only, if given)."""
         expression = " AND ".join(self._phrase(*p) for p in phrases)
@@ -106,27 +111,45 @@ class SQLiteBackend:
             expression = f"{field} : ({expression})"
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
 
-    def count(self, articles, phrases):
-        return articles.filter(pk__in=RawSQL(*self.matching(phrases))).count()
+    def loose(self, phrases):
+        expression = " AND ".join(self._loosened(*p) for p in phrases)
+        return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
 
-    def ranked(self, articles, phrases, offset, limit):
-        # Each (term, field) is an uncorrelated subquery: SQLite runs it once, into a set.
-        score = Value(0)
+    def _within(self, expression, pks):
+        """SQL for the rows that match among ids from min(pks) to max(pks): FTS5 reads its
+        lists only over that range (a window of recent articles is a narrow range of ids)."""
+        return (
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s",
+            [expression, min(pks), max(pks)],
+        )
+
+    def exact(self, pks, phrases, using="default"):
+        if not pks:
+            return set()
+        wanted = set(pks)
+        expression = " AND ".join(self._phrase(*p) for p in phrases)
+        with connections[using].cursor() as cursor:
+            cursor.execute(*self._within(expression, pks))
+            return {pk for (pk,) in cursor.fetchall() if pk in wanted}
+
+    def scores(self, pks, phrases, using="default"):
+        """One FTS5 column filter per (term, field) over the window's range of ids, all in one
+        query (UNION ALL), each row naming the weight it earns."""
+        found = dict.fromkeys(pks, 0)
+        if not pks:
+            return found
+        parts, params = [], []
         for phrase in phrases:
             for field, weight in WEIGHTS.items():
-                score = score + Case(
-                    When(pk__in=RawSQL(*self.matching([phrase], field)), then=Value(weight)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-        found = (
-            articles.filter(pk__in=RawSQL(*self.matching(phrases)))
-            .annotate(search_score=score, search_total=Window(Count("*")))
-            .order_by("-search_score", "-published_at", "-pk")
-            .values_list("pk", "search_total")
-        )
-        rows = list(found[offset : offset + limit])
-        return [pk for pk, _ in rows], rows[0][1] if rows else None
+                sql, part_params = self._within(f"{field} : ({self._phrase(*phrase)})", pks)
+                parts.append(sql.replace("SELECT rowid", f"SELECT rowid, {weight}", 1))
+                params.extend(part_params)
+        with connections[using].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for pk, weight in cursor.fetchall():
+                if pk in found:
+                    found[pk] += weight
+        return found
 
 
 class PostgreSQLBackend:
@@ -203,39 +226,52 @@ class PostgreSQLBackend:
         return cursor.fetchone()[0]
 
     @staticmethod
-    def _phrase(tokens, prefix):
+    def _quoted(tokens, prefix):
         quoted = ["'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in tokens]
         if prefix:
             quoted[-1] += ":*"
-        return "(" + " <-> ".join(quoted) + ")"
+        return quoted
+
+    def _phrase(self, tokens, prefix):
+        return "(" + " <-> ".join(self._quoted(tokens, prefix)) + ")"
 
     def matching(self, phrases):
         query = " & ".join(self._phrase(*p) for p in phrases)
         return f"SELECT * FROM {TABLE}_match(%s::tsquery)", [query]
 
-    def count(self, articles, phrases):
-        return articles.filter(pk__in=RawSQL(*self.matching(phrases))).count()
+    def loose(self, phrases):
+        # Without <-> the GIN index answers alone: no document is read for its positions.
+        query = " & ".join(" & ".join(self._quoted(*p)) for p in phrases)
+        return f"SELECT * FROM {TABLE}_match(%s::tsquery)", [query]
 
-    def ranked(self, articles, phrases, offset, limit):
-        public, public_params = (
-            articles.order_by().values_list("pk", "published_at").query.sql_with_params()
-        )
-        match, match_params = self.matching(phrases)
-        score, score_params = [], []
+    def exact(self, pks, phrases, using="default"):
+        if not pks:
+            return set()
+        query = " & ".join(self._phrase(*p) for p in phrases)
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {TABLE} WHERE rowid = ANY(%s) AND document @@ %s::tsquery",
+                [list(pks), query],
+            )
+            return {pk for (pk,) in cursor.fetchall()}
+
+    def scores(self, pks, phrases, using="default"):
+        """The short fields of the window's rows, stored inline, tested in one query."""
+        found = dict.fromkeys(pks, 0)
+        if not pks:
+            return found
+        score, params = [], []
         for phrase in phrases:
             for field, weight in WEIGHTS.items():
                 score.append(f"(s.{field} @@ %s::tsquery)::int * {weight}")
-                score_params.append(self._phrase(*phrase))
-        sql = (
-            f"SELECT a.id, count(*) OVER () FROM ({public}) AS a (id, published_at) "
-            f"JOIN {TABLE} s ON s.rowid = a.id WHERE a.id IN ({match}) "
-            f"ORDER BY {' + '.join(score)} DESC, a.published_at DESC, a.id DESC "
-            "LIMIT %s OFFSET %s"
-        )
-        with connections[articles.db].cursor() as cursor:
-            cursor.execute(sql, [*public_params, *match_params, *score_params, limit, offset])
-            rows = cursor.fetchall()
-        return [pk for pk, _ in rows], rows[0][1] if rows else None
+                params.append(self._phrase(*phrase))
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.rowid, {' + '.join(score)} FROM {TABLE} s WHERE s.rowid = ANY(%s)",
+                [*params, list(pks)],
+            )
+            found.update(cursor.fetchall())
+        return found
 
 
 BACKENDS = {b.vendor: b for b in (SQLiteBackend(), PostgreSQLBackend())}

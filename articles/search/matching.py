@@ -15,8 +15,11 @@ one short field, so both engines give the same order, and among the articles tha
 query in the same places a newspaper's readers get the newest first.
 """
 
+from django.conf import settings
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
+from .. import paging
 from ..models import Article
 from .backends import backend
 
@@ -30,43 +33,83 @@ def filter_articles(queryset, query, using=None):
     return queryset.filter(pk__in=RawSQL(*engine.matching(query.phrases)))
 
 
+def ranked_max():
+    """How many matches are ranked at most: settings.SEARCH_RANKED_MAX (1,000 by default)."""
+    return getattr(settings, "SEARCH_RANKED_MAX", 1000)
+
+
 class SearchResults:
     """The public articles matching a query, best first: what Paginator pages through.
 
-    count() counts them; a slice ranks and loads only the articles of that slice, through
-    the queryset given (with its select_related and prefetches), in rank order. With a
-    window (the slice the page will ask for), the first count() reads that slice and the
-    count in one query, so a results page runs its phrase matching once, not twice.
+    Bounded, so that a query costs about the same in an archive of 1,000 articles or of
+    100,000, however many of them it matches:
+
+    1. The window: the newest matches, at most SEARCH_RANKED_MAX + 1 (1,001). The public
+       articles are walked newest first along their index and kept when the index's loose
+       match has them (every token of each term, anywhere: answered by the index alone); for
+       a term of several characters, the window is then checked for the phrase itself
+       (`exact`, on its ids only), and walked further if that dropped any.
+    2. count(): the window's size, exact up to SEARCH_RANKED_MAX; one more means "more
+       than that" (`capped`: the page says 1000 多篇).
+    3. The ranking (the module's rule) scores the window's articles only (`scores`, on their
+       ids) and orders them, newest first among equal scores.
+
+    A query matching up to SEARCH_RANKED_MAX articles is therefore ranked whole, exactly as
+    before; a broader one ranks its newest SEARCH_RANKED_MAX matches, and the page asks the
+    reader to narrow it (another word, a column, dates). A slice loads only its articles,
+    through the queryset given (with its select_related and prefetches), in rank order.
     """
 
-    def __init__(self, query, articles, window=None):
+    def __init__(self, query, articles, public):
         self.query = query
         self.articles = articles
+        self.public = public  # (now) -> the public articles as of `now`, with the filters
         self.engine = backend(articles.db)
-        self.window = window
-        self._count = None
-        self._ranked = {}
+        self._ranked = None
+        self.capped = False
 
-    def _rank(self, start, stop):
-        for (first, last), pks in self._ranked.items():
-            # The last page is the window cut at the count: read already.
-            if first == start and (last >= stop or len(pks) < last - first):
-                return pks[: stop - start]
-        if (start, stop) not in self._ranked:
-            pks, total = self.engine.ranked(self.articles, self.query.phrases, start, stop - start)
-            self._ranked[start, stop] = pks
-            if total is not None:
-                self._count = total
-        return self._ranked[start, stop]
+    def _window(self):
+        limit = ranked_max() + 1
+        loose_sql = self.engine.loose(self.query.phrases)
+        phrases = any(len(tokens) > 1 for tokens, _ in self.query.phrases)
+        found, cursor = [], None
+        while len(found) < limit:
+            public = self.public(None if cursor is None else cursor.published_at)
+            if cursor is not None:
+                public = paging.older_than(public, cursor)
+            want = limit - len(found)
+            rows = list(
+                public.filter(pk__in=RawSQL(*loose_sql))
+                .order_by(*paging.ORDER)
+                .values_list("pk", "published_at")[:want]
+            )
+            kept = rows
+            if phrases and rows:
+                exact = self.engine.exact([pk for pk, _ in rows], self.query.phrases, public.db)
+                kept = [row for row in rows if row[0] in exact]
+            found.extend(kept)
+            if len(rows) < want:
+                break
+            cursor = paging.Cursor(rows[-1][1], rows[-1][0])
+        return found
+
+    def _rank(self):
+        if self._ranked is None:
+            if not self.query.searchable:
+                self._ranked = []
+                return self._ranked
+            found = self._window()
+            limit = ranked_max()
+            self.capped = len(found) > limit
+            found = found[:limit]
+            pks = [pk for pk, _ in found]
+            score = self.engine.scores(pks, self.query.phrases, self.articles.db)
+            # The window is newest first: a stable sort keeps that order among equal scores.
+            self._ranked = sorted(pks, key=lambda pk: -score[pk])
+        return self._ranked
 
     def count(self):
-        if self._count is None and not self.query.searchable:
-            self._count = 0
-        if self._count is None and self.window is not None:
-            self._rank(*self.window)
-        if self._count is None:
-            self._count = self.engine.count(self.articles, self.query.phrases)
-        return self._count
+        return len(self._rank())
 
     def __len__(self):
         return self.count()
@@ -74,11 +117,9 @@ class SearchResults:
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("SearchResults are read a page (a slice) at a time")
-        start = index.start or 0
-        stop = self.count() if index.stop is None else index.stop
-        if not self.query.searchable or stop <= start:
+        pks = self._rank()[index]
+        if not pks:
             return []
-        pks = self._rank(start, stop)
         found = self.articles.in_bulk(pks)
         return [found[pk] for pk in pks if pk in found]
 
@@ -94,7 +135,6 @@ def search_articles(
     end=None,
     now=None,
     articles=None,
-    window=None,
     using="default",
 ):
     """Public articles matching the query, best first (see the module's docstring).
@@ -103,14 +143,17 @@ def search_articles(
     their time and articles taken down never come back, whatever the index holds.
     column: a Column; start, end: aware datetimes, published_at in [start, end).
     articles: the queryset the results are loaded through (for its select_related and
-    prefetches; Article.objects by default). window: (start, stop), the slice a page will
-    read (SearchResults).
+    prefetches; Article.objects by default).
     """
-    articles = (Article.objects.using(using) if articles is None else articles).published(now)
-    if column is not None:
-        articles = articles.filter(column=column)
-    if start is not None:
-        articles = articles.filter(published_at__gte=start)
-    if end is not None:
-        articles = articles.filter(published_at__lt=end)
-    return SearchResults(query, articles, window)
+    articles = Article.objects.using(using) if articles is None else articles
+    now = timezone.now() if now is None else now
+
+    def public(until=None):
+        # One upper bound on published_at (published_between says why): the cursor's time
+        # while walking further, else the earlier of `end` and now.
+        found = Article.objects.using(articles.db).published_between(
+            start, end, now=now if until is None else min(until, now)
+        )
+        return found if column is None else found.filter(column=column)
+
+    return SearchResults(query, articles, public)
