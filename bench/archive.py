@@ -37,7 +37,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -55,9 +54,11 @@ SEARCH_RUNS = int(os.environ.get("BENCH_SEARCH_RUNS", "30"))
 def digest(paths):
     sha = hashlib.sha256()
     for path in paths:
-        for file in sorted(Path(ROOT, path).rglob("*.py")) if Path(ROOT, path).is_dir() else [
-            Path(ROOT, path)
-        ]:
+        for file in (
+            sorted(Path(ROOT, path).rglob("*.py"))
+            if Path(ROOT, path).is_dir()
+            else [Path(ROOT, path)]
+        ):
             sha.update(file.relative_to(ROOT).as_posix().encode())
             sha.update(file.read_bytes())
     return sha.hexdigest()[:16]
@@ -176,9 +177,8 @@ def child(part, size):
 
 
 def build(size):
-    from django.core.management import call_command
-
     from corpus import build_corpus
+    from django.core.management import call_command
 
     started = time.monotonic()
     call_command("migrate", verbosity=0)
@@ -318,40 +318,65 @@ def report():
             for label, found in search["queries"].items():
                 q = found["query"]
                 more = "+" if found.get("capped") else ""
-                put(f"search {label}: ms median / p95 (matches)", key,
-                    f"{q['median']:.1f} / {q['p95']:.1f} ({found['matches']:,}{more})")
+                put(
+                    f"search {label}: ms median / p95 (matches)",
+                    key,
+                    f"{q['median']:.1f} / {q['p95']:.1f} ({found['matches']:,}{more})",
+                )
             for label, found in search["queries"].items():
                 p = found["page"]
-                put(f"search page {label}: ms median / p95", key,
-                    f"{p['median']:.1f} / {p['p95']:.1f}")
+                put(
+                    f"search page {label}: ms median / p95",
+                    key,
+                    f"{p['median']:.1f} / {p['p95']:.1f}",
+                )
         pages = load(engine, size, "pages")
         if pages:
             commits.add(pages["commit"])
             for label, found in pages["pages"].items():
                 label = label.split(" (")[0] if ("old page" in label or "URLs" in label) else label
-                label = label.split(" by OFFSET")[0] + " by OFFSET + COUNT" if "OFFSET" in label else label
+                label = (
+                    label.split(" by OFFSET")[0] + " by OFFSET + COUNT"
+                    if "OFFSET" in label
+                    else label
+                )
                 queries = f" ({found['queries']})" if "queries" in found else ""
                 put(f"{label}: CPU ms (queries)", key, f"{found['cpu_ms']:.1f}{queries}")
         exported = load(engine, size, "export")
         if exported:
             commits.add(exported["commit"])
             above = lambda which, e=exported: (e[f"{which}_peak_kb"] - e["baseline_kb"]) / 1024  # noqa: E731
-            put("export: s (articles/s)", key,
-                f"{exported['export_s']:.1f} ({size / exported['export_s']:,.0f})")
-            put("import: s (articles/s)", key,
-                f"{exported['import_s']:.1f} ({size / exported['import_s']:,.0f})")
-            put("export / import: peak MB above Django's own", key,
-                f"{above('export'):.1f} / {above('import'):.1f}")
+            put(
+                "export: s (articles/s)",
+                key,
+                f"{exported['export_s']:.1f} ({size / exported['export_s']:,.0f})",
+            )
+            put(
+                "import: s (articles/s)",
+                key,
+                f"{exported['import_s']:.1f} ({size / exported['import_s']:,.0f})",
+            )
+            put(
+                "export / import: peak MB above Django's own",
+                key,
+                f"{above('export'):.1f} / {above('import'):.1f}",
+            )
             put("archive: MB (rows)", key, f"{exported['archive_mb']:.0f} ({exported['rows']:,})")
         sized = load(engine, size, "size")
         if sized:
-            put("database / search index: MB", key,
-                f"{sized['database_bytes'] / 2**20:,.0f} / {sized['index_bytes'] / 2**20:,.0f}")
+            put(
+                "database / search index: MB",
+                key,
+                f"{sized['database_bytes'] / 2**20:,.0f} / {sized['index_bytes'] / 2**20:,.0f}",
+            )
         built = load(engine, size, "build")
         if built:
             rate = built.get("indexed", size) / built["index_s"] if built.get("index_s") else 0
-            put("corpus build / index: s (articles/s indexed)", key,
-                f"{built.get('build_s', 0):,.0f} / {built['index_s']:,.0f} ({rate:,.0f})")
+            put(
+                "corpus build / index: s (articles/s indexed)",
+                key,
+                f"{built.get('build_s', 0):,.0f} / {built['index_s']:,.0f} ({rate:,.0f})",
+            )
     head = "| | " + " | ".join(f"{e} {s:,}" for e, s in columns) + " |"
     lines = [head, "| --- |" + " ---: |" * len(columns)]
     for label, cells in rows.items():
