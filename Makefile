@@ -10,7 +10,7 @@ PIP     := $(PY) -m pip --disable-pip-version-check -q
 # Local commands run with debug on (a local secret key, static files served by runserver).
 DEV     := DJANGO_DEBUG=1
 
-.PHONY: help serve serve-prod test test-fast test-sqlite test-postgres lint seed superuser bench clean
+.PHONY: help serve serve-prod test test-fast test-sqlite test-postgres lint seed superuser bench bench-archive clean
 
 help:
 	@echo "make serve      set up .venv, migrate, load the first article, serve http://$(HOST):$(PORT)/ (with the task worker)"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint       ruff, Django's checks, makemigrations --check"
 	@echo "make superuser  create a staff account (asks for a password)"
 	@echo "make bench      speed measurements (bench/*.py), as ratios against a baseline"
+	@echo "make bench-archive  1,000, 10,000 and 100,000 articles on SQLite and PostgreSQL: one table (hours the first time)"
 
 # The venv is rebuilt when pyproject.toml changes; the stamp records what was installed.
 $(VENV)/.stamp-base: pyproject.toml
@@ -115,10 +116,18 @@ test-postgres: $(VENV)/.stamp-test
 bench: $(VENV)/.stamp-test
 	.ci/install-browser
 	.ci/apt-ensure wrk nginx
-	@for script in bench/*.py; do echo "== $$script"; $(DEV) $(PY) $$script || exit 1; done
+	@for script in bench/*.py; do [ $$script = bench/archive.py ] && continue; echo "== $$script"; $(DEV) $(PY) $$script || exit 1; done
 	@echo "== bench/pages.py on PostgreSQL"; .ci/with-postgres $(PY) bench/pages.py
 	@echo "== bench/concurrent_saves.py on PostgreSQL"; .ci/with-postgres $(PY) bench/concurrent_saves.py
 	@echo "== bench/search_index.py on PostgreSQL"; .ci/with-postgres $(PY) bench/search_index.py
+
+# The archive at 1,000, 10,000 and 100,000 articles (bench/archive.py): corpora are built once and
+# kept in var/bench-archive (about 15 GB and two hours the first time on 2 cores; the
+# PostgreSQL server's data too), each engine measured in turn, then bench/results/archive.md.
+bench-archive: $(VENV)/.stamp-test
+	$(PY) bench/archive.py sqlite
+	QIANTANG_PG_DIR=var/bench-archive/pg .ci/with-postgres $(PY) bench/archive.py postgresql
+	$(PY) bench/archive.py report
 
 clean:
 	rm -rf $(VENV) db.sqlite3

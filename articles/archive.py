@@ -65,6 +65,7 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 
 from . import pagecache, search
+from .images.renditions import files_deleted_after_commit
 
 FORMAT = "qiantang-site-archive"
 VERSION = 2
@@ -582,7 +583,8 @@ def _load_rows(fixture, replace, with_users, progress):
         # The search index learns of each article once, at the end, in the same transaction.
         with transaction.atomic(), pagecache.one_bump(), search.deferred():
             if replace:
-                _delete_everything(_replaced_models(with_users))
+                with files_deleted_after_commit():
+                    _delete_everything(_replaced_models(with_users))
             return _insert_rows(fixture, progress)
     except Exception as exc:  # a row that does not load: nothing was written
         raise ArchiveError(f"the data does not load, nothing was imported ({exc})") from exc

@@ -237,14 +237,22 @@ def page_data_changed(sender, **kwargs):
 @contextlib.contextmanager
 def one_bump():
     """Inside: saves and deletes register no bump each; one is registered on the way out, for
-    the surrounding transaction's commit. For loads of many rows in one transaction
-    (import_site): a callback per row would hold a million of them until the commit."""
+    the surrounding transaction's commit, and the articles deleted or taken down are marked
+    withdrawn by one callback too. For loads of many rows in one transaction (import_site,
+    --replace): a callback per row would hold a million of them until the commit."""
+    outermost = not getattr(_commits, "held", 0)
+    if outermost:
+        _commits.withdrawn = []
     _commits.held = getattr(_commits, "held", 0) + 1
     try:
         yield
     finally:
         _commits.held -= 1
         page_data_changed(None)
+        if outermost:
+            withdrawn, _commits.withdrawn = _commits.withdrawn, None
+            if withdrawn:
+                transaction.on_commit(lambda: _withdraw_all(withdrawn))
 
 
 def _bump_once(registered):
@@ -266,9 +274,19 @@ def withdrawn_key(pk):
 
 def _withdraw_on_commit(pk):
     # The moment it was taken down: a copy rendered before that is never answered stale.
+    if getattr(_commits, "held", 0):
+        _commits.withdrawn.append(pk)  # inside one_bump(): one callback for them all
+        return
     transaction.on_commit(
         lambda: caches["default"].set(withdrawn_key(pk), time.time(), KEEP_SECONDS)
     )
+
+
+def _withdraw_all(pks, chunk=1000):
+    now = time.time()
+    for start in range(0, len(pks), chunk):
+        keys = {withdrawn_key(pk): now for pk in pks[start : start + chunk]}
+        caches["default"].set_many(keys, KEEP_SECONDS)
 
 
 def article_saved(sender, instance, raw=False, **kwargs):

@@ -138,6 +138,27 @@ def test_a_broad_query_ranks_its_newest_matches_and_says_there_are_more(client, 
     assert "多篇" not in soup.select_one(".search-count").get_text()
 
 
+def test_a_query_most_articles_match_walks_the_newest_articles(client, settings):
+    # SEARCH_RANKED_MAX at 2: a window of 3, and a query matching 30 or more articles walks the
+    # newest articles, 6 at a time (matching.py, _from_newest), checking each chunk. The 35
+    # newest hold 钱塘 塘江 江潮 apart, so the walk goes past six chunks to the three older
+    # articles holding the phrase 钱塘江潮, and ranks the newest two of them.
+    settings.SEARCH_RANKED_MAX = 2
+    for hours in range(1, 36):
+        make_article(
+            f"散开{hours}", published_at=hours_ago(hours), sections=[("", "钱塘新区。塘江。江潮。")]
+        )
+    for hours in (50, 51, 52):
+        make_article(f"成句{hours}", published_at=hours_ago(hours), sections=[("", "钱塘江潮。")])
+    make_article("钱塘江潮草稿", published=False)  # matches, never shown
+    soup = results(client, q="钱塘江潮")
+    assert titles(soup) == ["成句50", "成句51"]
+    assert "找到 2 多篇" in soup.select_one(".search-count").get_text()
+    # A word all of them hold: the newest two, the one naming it in its title first.
+    make_article("江潮在标题里", published_at=hours_ago(1.5))
+    assert found(client, "江潮") == ["江潮在标题里", "散开1"]
+
+
 def test_at_the_limit_the_count_is_exact(client, settings):
     settings.SEARCH_RANKED_MAX = 3
     for hours in (1, 2, 3):

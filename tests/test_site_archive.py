@@ -190,6 +190,41 @@ def test_a_site_with_content_is_not_overwritten_unless_asked(exported, tmp_path)
     assert Article.objects.filter(title="还没发的稿子").exists()
 
 
+def test_replacing_deletes_the_old_sites_photos_after_the_commit_only(
+    exported, media_root, tmp_path, django_capture_on_commit_callbacks
+):
+    # The site now has another article with a photo: its original and renditions are files.
+    # --replace deletes its rows and, once the import commits, its files (read back from a
+    # spool file, not one pending callback per file); a replace that fails deletes none.
+    old = make_article("要被替换的文章")
+    make_figure(old, caption="旧照片")
+    old_files = [n for n in media_names() if default_storage.exists(n)]
+    assert len(old_files) > 1  # the original and its renditions
+    members = archive_members(exported)
+    rows = data_rows(members)
+    sections = [r for r in rows if r["model"] == "articles.section"]
+    sections[-1]["fields"]["position"] = sections[-2]["fields"]["position"]
+    sections[-1]["fields"]["article"] = sections[-2]["fields"]["article"]
+    data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
+    manifest = json.loads(members["manifest.json"])
+    manifest["data"].update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    members.update({"data.jsonl": data, "manifest.json": json.dumps(manifest).encode()})
+    bad = tmp_path / "bad-rows.tar.gz"
+    write_archive(bad, members)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "does not load" in refused(bad, "--replace")
+    assert all(default_storage.exists(name) for name in old_files)
+    assert Article.objects.filter(title="要被替换的文章").exists()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("import_site", str(exported), "--replace", stdout=io.StringIO())
+    assert not any(default_storage.exists(name) for name in old_files)
+    assert not Article.objects.filter(title="要被替换的文章").exists()
+    assert all(default_storage.exists(name) for name in media_names())  # the imported site's
+    assert Figure.objects.filter(caption="图片：2").exists()
+    assert len(callbacks) <= 3  # the bump, the withdrawn pages, the files: not one per row
+
+
 def test_not_an_archive_at_all_is_refused(tmp_path, media_root):
     junk = tmp_path / "photo.jpg.tar.gz"
     junk.write_bytes(b"\xff\xd8\xff\xe0 not a tarball")

@@ -27,7 +27,12 @@ short fields it is found in, the body counts for matching only, then newest firs
   pair or word anywhere).
 """
 
+from datetime import UTC
+
 from django.db import connections
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .tokens import GAP
 
@@ -43,10 +48,20 @@ WEIGHTS = {"title": 8, "headings": 4, "summary": 2, "captions": 1}
 #   matching(phrases) -> (sql, params): the ids of articles (any status) holding every phrase;
 #   loose(phrases) -> (sql, params): the same with each phrase loosened to its tokens anywhere
 #     (a superset, which the engines answer from their index alone, without positions);
-#   exact(pks, phrases) -> set: those of these ids (a window of loose matches) holding every
-#     phrase as a phrase;
+#   loose_count(phrases, cap) -> int: how many articles (any status) the loose match has,
+#     counted up to cap only;
+#   newest_matches(public, phrases, limit) -> [(id, published_at)]: the newest `limit` of a
+#     queryset's articles that the loose match has (for a query with few matches);
+#   exact(pks, phrases) -> set: those of these ids holding every phrase as a phrase;
 #   scores(pks, phrases) -> {id: score}: the ranking's score (WEIGHTS) of each of these ids.
 # matching.py puts them together; the body of an article is read only through the index.
+
+
+def _utc(value):
+    """A datetime column read by a raw SQLite query: Django stores them as UTC text."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=UTC) if timezone.is_naive(value) else value
 
 
 class SQLiteBackend:
@@ -114,6 +129,28 @@ class SQLiteBackend:
     def loose(self, phrases):
         expression = " AND ".join(self._loosened(*p) for p in phrases)
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
+
+    def loose_count(self, phrases, cap, using="default"):
+        sql, params = self.loose(phrases)
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, cap])
+            return cursor.fetchone()[0]
+
+    def newest_matches(self, public, phrases, limit):
+        """Driven from the index's matches (CROSS JOIN keeps them the outer loop): given an
+        ORDER BY its index can answer, SQLite would rather walk every public article and
+        look each up in the matches, which costs the archive's size for a rare word."""
+        inner, params = public.order_by().values_list("pk", "published_at").query.sql_with_params()
+        sql, loose_params = self.loose(phrases)
+        where = sql.split(" WHERE ", 1)[1].replace(f"{TABLE} MATCH", f"s.{TABLE} MATCH", 1)
+        with connections[public.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT a.pk, a.published_at FROM {TABLE} s CROSS JOIN ({inner}) a "
+                f"ON a.pk = s.rowid WHERE {where} "
+                "ORDER BY a.published_at DESC, a.pk DESC LIMIT %s",
+                [*params, *loose_params, limit],
+            )
+            return [(pk, _utc(at)) for pk, at in cursor.fetchall()]
 
     def _within(self, expression, pks):
         """SQL for the rows that match among ids from min(pks) to max(pks): FTS5 reads its
@@ -243,6 +280,19 @@ class PostgreSQLBackend:
         # Without <-> the GIN index answers alone: no document is read for its positions.
         query = " & ".join(" & ".join(self._quoted(*p)) for p in phrases)
         return f"SELECT * FROM {TABLE}_match(%s::tsquery)", [query]
+
+    def loose_count(self, phrases, cap, using="default"):
+        sql, params = self.loose(phrases)
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) AS m", [*params, cap])
+            return cursor.fetchone()[0]
+
+    def newest_matches(self, public, phrases, limit):
+        return list(
+            public.filter(pk__in=RawSQL(*self.loose(phrases)))
+            .order_by("-published_at", "-pk")
+            .values_list("pk", "published_at")[:limit]
+        )
 
     def exact(self, pks, phrases, using="default"):
         if not pks:

@@ -33,6 +33,13 @@ def filter_articles(queryset, query, using=None):
     return queryset.filter(pk__in=RawSQL(*engine.matching(query.phrases)))
 
 
+# A query the index's loose match finds in at least DENSE windows' worth of articles walks the
+# newest articles (_from_newest), CHUNK windows' worth at a time; one with fewer reads its
+# matches (_from_matches).
+DENSE = 10
+CHUNK = 2
+
+
 def ranked_max():
     """How many matches are ranked at most: settings.SEARCH_RANKED_MAX (1,000 by default)."""
     return getattr(settings, "SEARCH_RANKED_MAX", 1000)
@@ -44,11 +51,14 @@ class SearchResults:
     Bounded, so that a query costs about the same in an archive of 1,000 articles or of
     100,000, however many of them it matches:
 
-    1. The window: the newest matches, at most SEARCH_RANKED_MAX + 1 (1,001). The public
-       articles are walked newest first along their index and kept when the index's loose
-       match has them (every token of each term, anywhere: answered by the index alone); for
-       a term of several characters, the window is then checked for the phrase itself
-       (`exact`, on its ids only), and walked further if that dropped any.
+    1. The window: the newest matches, at most SEARCH_RANKED_MAX + 1 (1,001), found one of
+       two ways after counting the index's loose match (every token of each term anywhere,
+       answered by the index alone) up to DENSE windows' worth:
+       - fewer: the loose matches are read newest first and checked for the phrases
+         (`exact`, on their ids only), read further if that dropped any (_from_matches);
+       - more: the newest public articles are walked along their index, CHUNK at a time, and
+         checked (`exact`) until the window is full (_from_newest).
+       Either way the cost is bounded by the window, not by the archive.
     2. count(): the window's size, exact up to SEARCH_RANKED_MAX; one more means "more
        than that" (`capped`: the page says 1000 多篇).
     3. The ranking (the module's rule) scores the window's articles only (`scores`, on their
@@ -70,28 +80,56 @@ class SearchResults:
 
     def _window(self):
         limit = ranked_max() + 1
-        loose_sql = self.engine.loose(self.query.phrases)
-        phrases = any(len(tokens) > 1 for tokens, _ in self.query.phrases)
+        dense = DENSE * limit
+        if self.engine.loose_count(self.query.phrases, dense, self.articles.db) < dense:
+            return self._from_matches(limit)
+        return self._from_newest(limit)
+
+    def _walk(self, limit, step):
+        """Newest first, a step at a time from a cursor: step(public, want) -> (how many it
+        asked for, rows read, rows kept); stops when `limit` are kept or a step reads fewer
+        than it asked for (the end of the list)."""
         found, cursor = [], None
         while len(found) < limit:
             public = self.public(None if cursor is None else cursor.published_at)
             if cursor is not None:
                 public = paging.older_than(public, cursor)
-            want = limit - len(found)
-            rows = list(
-                public.filter(pk__in=RawSQL(*loose_sql))
-                .order_by(*paging.ORDER)
-                .values_list("pk", "published_at")[:want]
-            )
-            kept = rows
-            if phrases and rows:
-                exact = self.engine.exact([pk for pk, _ in rows], self.query.phrases, public.db)
-                kept = [row for row in rows if row[0] in exact]
+            asked, rows, kept = step(public, limit - len(found))
             found.extend(kept)
-            if len(rows) < want:
+            if len(rows) < asked:
                 break
             cursor = paging.Cursor(rows[-1][1], rows[-1][0])
-        return found
+        return found[:limit]
+
+    def _from_matches(self, limit):
+        """Few matches (under DENSE windows' worth): read them, newest first, from the
+        index's loose match; check the phrases on what was read."""
+        phrases = any(len(tokens) > 1 for tokens, _ in self.query.phrases)
+
+        def step(public, want):
+            rows = self.engine.newest_matches(public, self.query.phrases, want)
+            if not phrases or not rows:
+                return want, rows, rows
+            exact = self.engine.exact([pk for pk, _ in rows], self.query.phrases, public.db)
+            return want, rows, [row for row in rows if row[0] in exact]
+
+        return self._walk(limit, step)
+
+    def _from_newest(self, limit):
+        """Many matches: walk the newest public articles along their index, CHUNK windows at a
+        time (2,002 articles), and keep those the index matches (`exact` on the chunk: a chunk
+        of recent articles is a narrow range of ids, a cheap read of the index's lists). The
+        archive holds at least DENSE windows' worth of loose matches, so usually the first
+        chunk or two fill the window; a filter (a column, dates) walks only its own list."""
+
+        size = CHUNK * limit
+
+        def step(public, want):
+            rows = list(public.order_by(*paging.ORDER).values_list("pk", "published_at")[:size])
+            exact = self.engine.exact([pk for pk, _ in rows], self.query.phrases, public.db)
+            return size, rows, [row for row in rows if row[0] in exact]
+
+        return self._walk(limit, step)
 
     def _rank(self):
         if self._ranked is None:
