@@ -37,6 +37,7 @@ one transaction (any bad row rolls all of them back), and only after that commit
 media files.
 """
 
+import datetime as dt
 import functools
 import hashlib
 import heapq
@@ -60,6 +61,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.core.serializers import jsonl
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -296,6 +298,18 @@ class _Hashing:
 # --- export ---------------------------------------------------------------------------------
 
 
+class _FullPrecision(DjangoJSONEncoder):
+    """Times to the microsecond: DjangoJSONEncoder cuts them to milliseconds, so an imported
+    site's publication times (and the list cursors and sitemap lastmods made of them) would
+    differ from the exported site's."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime | dt.time):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 class _RowWriter(jsonl.Serializer):
     """Django's JSON-lines serializer, one write per row, users forgotten on the way."""
 
@@ -370,6 +384,7 @@ def export_archive(path, *, include_users=False, progress=None):
                     stream=data,
                     use_natural_foreign_keys=True,
                     use_natural_primary_keys=True,
+                    cls=_FullPrecision,
                 )
         rows.finish()
         report.rows = writer.rows

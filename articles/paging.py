@@ -59,6 +59,8 @@ class Cursor:
             moment = datetime.strptime(seconds, "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
         except ValueError:  # 20261332T…: no such day
             return None
+        if not 1900 <= moment.year <= 2999:  # no article's; and 9999-12-31 has no local time
+            return None
         return cls(moment.replace(microsecond=int(micro or 0)), int(pk))
 
     def __str__(self):

@@ -291,7 +291,10 @@ def search_view(request):
             "filters": filters,
             # What the reader chose, as typed, so that nothing is lost on a page that says
             # a value could not be used.
-            "chosen": {name: request.GET.get(name, "") for name in ("column", "start", "end")},
+            "chosen": {
+                name: search_filters.printable(request.GET.get(name, ""))
+                for name in ("column", "start", "end")
+            },
         },
     )
     asked = request.GET.get("page")

@@ -130,10 +130,14 @@ def test_old_page_numbers_deeper_than_the_limit_are_not_walked_to(client, monkey
         "20260101T000000+0800-1",
         "2026-01-01T00:00:00Z-1",
         "",
+        "99991231T235959Z-1",  # no local time in Shanghai
+        "00010101T000000Z-1",
     ],
 )
 def test_cursors_the_site_never_writes_are_a_404_not_a_500(client, cursor):
-    make_article("稿")
+    column = make_article("稿", column=make_column("城事", slug="city")).column
+    response = client.get(column.get_absolute_url(), {"before": cursor})
+    assert response.status_code == 404
     response = client.get("/", {"before": cursor})
     assert response.status_code == 404
     assert soup(response).h1.get_text() == "没有这一页"

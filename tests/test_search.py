@@ -109,6 +109,7 @@ def test_symbols_alone_search_nothing_and_the_page_says_why(client):
     soup = search(client, q="%")
     assert result_titles(soup) == []
     assert "标点和符号不参与搜索" in soup.select_one(".search-note").get_text()
+    assert soup.select(".notice") == []  # not "没有找到" besides: nothing was searched
     assert result_titles(search(client, q="10%")) == ["增长10%"]
 
 
@@ -125,6 +126,13 @@ def test_very_long_query_is_cut_and_says_so(client):
     soup = search(client, q="钱塘" + "长" * 5000)
     assert "只按前 50 个字" in soup.select_one(".search-note").get_text()
     assert len(soup.select_one("#search-q")["value"]) == MAX_QUERY_CHARS
+
+
+def test_words_past_the_fifth_are_left_out_and_the_count_names_those_searched(client):
+    make_article("0 1 2 3 4")
+    soup = search(client, q="0 1 2 3 4 999999")
+    assert "只按前 5 个词搜索" in soup.select_one(".search-note").get_text()
+    assert "找到 1 篇包含“0 1 2 3 4”的文章" in soup.select_one(".search-count").get_text()
 
 
 def test_query_is_bounded_in_length_and_terms():

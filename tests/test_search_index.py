@@ -243,8 +243,11 @@ def test_date_filter_takes_whole_days_in_shanghai(client, june_2030):
         ({"start": "2030-02-30"}, "没有这一天：2030-02-30"),
         ({"end": "6月1日"}, "请按 2026-06-01 这样的格式"),
         ({"start": "2030-13-01", "end": "x"}, "这次没有按这个日期筛选"),
-        ({"column": "no-such-column"}, "没有这个栏目"),
-        ({"column": "<script>"}, "没有这个栏目"),
+        ({"column": "no-such-column"}, "没有“no-such-column”这个栏目"),
+        ({"column": "<script>"}, "没有“<script>”这个栏目"),
+        # The calendar's ends: 0001-01-01 in Shanghai is before any UTC time there is.
+        ({"start": "0001-01-01"}, "日期 0001-01-01 超出范围"),
+        ({"start": "9999-12-31", "end": "0001-01-01"}, "请填写 1900 年到 2999 年之间的日期"),
     ],
 )
 def test_bad_filters_say_so_and_search_without_them(client, june_2030, params, message):
@@ -257,6 +260,15 @@ def test_bad_filters_say_so_and_search_without_them(client, june_2030, params, m
         field = soup.select_one(f"#search-{name}")
         if field.name == "input":
             assert field["value"] == value
+
+
+def test_control_characters_in_the_filters_are_left_out(client, june_2030):
+    make_article("观潮", published_at=june_2030 - timedelta(days=3))
+    soup = results(client, q="观潮", start="2030\x00-05-01")
+    notes = " ".join(n.get_text() for n in soup.select(".search-filter-note"))
+    assert "2030-05-01" not in notes and "看不懂" not in notes  # read as 2030-05-01
+    assert soup.select_one("#search-start")["value"] == "2030-05-01"
+    assert titles(soup) == ["观潮"]
 
 
 def test_dates_the_wrong_way_round_are_swapped(client, june_2030):

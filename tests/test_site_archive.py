@@ -225,6 +225,24 @@ def test_replacing_deletes_the_old_sites_photos_after_the_commit_only(
     assert len(callbacks) <= 3  # the bump, the withdrawn pages, the files: not one per row
 
 
+def test_times_come_back_to_the_microsecond(tmp_path, media_root, client):
+    # Django's JSON encoder writes milliseconds: an imported site's list cursors (made of the
+    # publication time) and sitemap lastmods would not be the exported site's.
+    article = make_article("精确到微秒")
+    Article.objects.filter(pk=article.pk).update(
+        published_at=article.published_at.replace(microsecond=201748),
+        updated_at=article.updated_at.replace(microsecond=654321),
+    )
+    before = Article.objects.values_list("published_at", "updated_at").get()
+    home = client.get("/").content
+    archive = tmp_path / "site.tar.gz"
+    export(archive)
+    wipe_site(media_root)
+    call_command("import_site", str(archive), stdout=io.StringIO())
+    assert Article.objects.values_list("published_at", "updated_at").get() == before
+    assert client.get("/").content == home
+
+
 def test_not_an_archive_at_all_is_refused(tmp_path, media_root):
     junk = tmp_path / "photo.jpg.tar.gz"
     junk.write_bytes(b"\xff\xd8\xff\xe0 not a tarball")

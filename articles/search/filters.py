@@ -17,6 +17,11 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SLUG = re.compile(r"[-\w]+", re.ASCII)
 
 
+# Days a search may be bounded by: a newspaper's, and far enough from the calendar's ends that
+# a day's midnight in Shanghai is a time in UTC too (0001-01-01 00:00+08:00 is not).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def _date(value):
     value = (value or "").strip()
     if not value:
@@ -24,15 +29,31 @@ def _date(value):
     if not DATE.fullmatch(value):
         raise forms.ValidationError(f"日期“{value}”看不懂，请按 2026-06-01 这样的格式填写。")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise forms.ValidationError(f"没有这一天：{value}。") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            f"日期 {value} 超出范围，请填写 {FIRST_YEAR} 年到 {LAST_YEAR} 年之间的日期。"
+        )
+    return day
+
+
+def printable(value):
+    """A parameter as the page may show it and search with it: no NUL or other control
+    characters (Django's own message for a NUL is no help to a reader)."""
+    return "".join(ch for ch in value if ch.isprintable() or ch == " ")
 
 
 class SearchFilters(forms.Form):
     column = forms.CharField(required=False)
     start = forms.CharField(required=False)
     end = forms.CharField(required=False)
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None:
+            data = {name: printable(data.get(name, "")) for name in ("column", "start", "end")}
+        super().__init__(data, **kwargs)
 
     def clean_column(self):
         from ..models import Column
@@ -43,7 +64,7 @@ class SearchFilters(forms.Form):
         # A query only when a column is asked for; the form's list is the header's 栏目 row.
         column = Column.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
         if column is None:
-            raise forms.ValidationError("没有这个栏目，已在全部栏目里搜索。")
+            raise forms.ValidationError(f"没有“{slug}”这个栏目，已在全部栏目里搜索。")
         return column
 
     def clean_start(self):

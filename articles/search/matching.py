@@ -34,10 +34,10 @@ def filter_articles(queryset, query, using=None):
 
 
 # A query the index's loose match finds in at least DENSE windows' worth of articles walks the
-# newest articles (_from_newest), CHUNK windows' worth at a time; one with fewer reads its
-# matches (_from_matches).
+# newest articles (_from_newest), at most CHUNK windows' worth at a time; one with fewer reads
+# its matches (_from_matches).
 DENSE = 10
-CHUNK = 2
+CHUNK = 8
 
 
 def ranked_max():
@@ -116,18 +116,23 @@ class SearchResults:
         return self._walk(limit, step)
 
     def _from_newest(self, limit):
-        """Many matches: walk the newest public articles along their index, CHUNK windows at a
-        time (2,002 articles), and keep those the index matches (`exact` on the chunk: a chunk
-        of recent articles is a narrow range of ids, a cheap read of the index's lists). The
-        archive holds at least DENSE windows' worth of loose matches, so usually the first
-        chunk or two fill the window; a filter (a column, dates) walks only its own list."""
-
-        size = CHUNK * limit
+        """Many matches: walk the newest public articles along their index a chunk at a time
+        and keep those the index matches (`exact` on the chunk: on SQLite a chunk of recent
+        articles is a narrow range of ids, a cheap read of the index's lists; PostgreSQL reads
+        each row of the chunk). The first chunk is the window and an eighth; each next one is
+        sized by the share of the last that matched, at most CHUNK windows. The archive holds
+        at least DENSE windows' worth of loose matches, so usually one or two chunks fill the
+        window; a filter (a column, dates) walks only its own list."""
+        share = 1.0
 
         def step(public, want):
+            nonlocal share
+            size = min(int(want / max(share, 1 / DENSE) * 9 / 8) + 16, CHUNK * limit)
             rows = list(public.order_by(*paging.ORDER).values_list("pk", "published_at")[:size])
             exact = self.engine.exact([pk for pk, _ in rows], self.query.phrases, public.db)
-            return size, rows, [row for row in rows if row[0] in exact]
+            kept = [row for row in rows if row[0] in exact]
+            share = len(kept) / len(rows) if rows else share
+            return size, rows, kept
 
         return self._walk(limit, step)
 

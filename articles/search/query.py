@@ -44,6 +44,11 @@ class Query:
         return bool(self.terms)
 
     @property
+    def searched(self):
+        """The words searched for, as the page names them (without those left out)."""
+        return " ".join(self.terms)
+
+    @property
     def searchable(self):
         """Whether anything in it can be looked up (not only punctuation and symbols)."""
         return bool(self.phrases)
