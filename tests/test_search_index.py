@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -157,6 +158,27 @@ def test_a_query_most_articles_match_walks_the_newest_articles(client, settings)
     # A word all of them hold: the newest two, the one naming it in its title first.
     make_article("江潮在标题里", published_at=hours_ago(1.5))
     assert found(client, "江潮") == ["江潮在标题里", "散开1"]
+
+
+def test_a_query_few_new_articles_match_reads_its_matches_instead(client, settings):
+    # SEARCH_RANKED_MAX at 2: the first chunk walked is the 19 newest; none of them match, so
+    # the matches are read from the index (matching.py, _from_matches), newest first, the
+    # phrase checked on them: 散开 holds 钱塘 塘江 江潮 apart and is left out.
+    settings.SEARCH_RANKED_MAX = 2
+    for hours in range(1, 26):
+        make_article(f"别的新闻{hours}", published_at=hours_ago(hours))
+    make_article("散开", published_at=hours_ago(30), sections=[("", "钱塘新区。塘江。江潮。")])
+    for hours in (40, 41):
+        make_article(f"成句{hours}", published_at=hours_ago(hours), sections=[("", "钱塘江潮。")])
+    make_article("钱塘江潮在标题里", published_at=hours_ago(50))
+    soup = results(client, q="钱塘江潮")
+    assert titles(soup) == ["成句40", "成句41"]  # the newest two of three
+    assert "找到 2 多篇" in soup.select_one(".search-count").get_text()
+    settings.SEARCH_RANKED_MAX = 3
+    cache.clear()  # the page cache kept the page above
+    soup = results(client, q="钱塘江潮")
+    assert titles(soup) == ["钱塘江潮在标题里", "成句40", "成句41"]
+    assert "找到 3 篇" in soup.select_one(".search-count").get_text()
 
 
 def test_at_the_limit_the_count_is_exact(client, settings):

@@ -48,8 +48,6 @@ WEIGHTS = {"title": 8, "headings": 4, "summary": 2, "captions": 1}
 #   matching(phrases) -> (sql, params): the ids of articles (any status) holding every phrase;
 #   loose(phrases) -> (sql, params): the same with each phrase loosened to its tokens anywhere
 #     (a superset, which the engines answer from their index alone, without positions);
-#   loose_count(phrases, cap) -> int: how many articles (any status) the loose match has,
-#     counted up to cap only;
 #   newest_matches(public, phrases, limit) -> [(id, published_at)]: the newest `limit` of a
 #     queryset's articles that the loose match has (for a query with few matches);
 #   exact(pks, phrases) -> set: those of these ids holding every phrase as a phrase;
@@ -129,12 +127,6 @@ class SQLiteBackend:
     def loose(self, phrases):
         expression = " AND ".join(self._loosened(*p) for p in phrases)
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
-
-    def loose_count(self, phrases, cap, using="default"):
-        sql, params = self.loose(phrases)
-        with connections[using].cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, cap])
-            return cursor.fetchone()[0]
 
     def newest_matches(self, public, phrases, limit):
         """Driven from the index's matches (CROSS JOIN keeps them the outer loop): given an
@@ -280,12 +272,6 @@ class PostgreSQLBackend:
         # Without <-> the GIN index answers alone: no document is read for its positions.
         query = " & ".join(" & ".join(self._quoted(*p)) for p in phrases)
         return f"SELECT * FROM {TABLE}_match(%s::tsquery)", [query]
-
-    def loose_count(self, phrases, cap, using="default"):
-        sql, params = self.loose(phrases)
-        with connections[using].cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) AS m", [*params, cap])
-            return cursor.fetchone()[0]
 
     def newest_matches(self, public, phrases, limit):
         return list(

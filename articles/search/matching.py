@@ -33,11 +33,14 @@ def filter_articles(queryset, query, using=None):
     return queryset.filter(pk__in=RawSQL(*engine.matching(query.phrases)))
 
 
-# A query the index's loose match finds in at least DENSE windows' worth of articles walks the
-# newest articles (_from_newest), at most CHUNK windows' worth at a time; one with fewer reads
-# its matches (_from_matches).
+# Search walks the newest articles (_from_newest) while at least one in DENSE of them matches,
+# at most CHUNK windows' worth at a time; below that it reads the matches (_from_matches).
 DENSE = 10
 CHUNK = 8
+
+
+class _Sparse(Exception):
+    """The newest articles hold too few matches to walk them."""
 
 
 def ranked_max():
@@ -51,14 +54,12 @@ class SearchResults:
     Bounded, so that a query costs about the same in an archive of 1,000 articles or of
     100,000, however many of them it matches:
 
-    1. The window: the newest matches, at most SEARCH_RANKED_MAX + 1 (1,001), found one of
-       two ways after counting the index's loose match (every token of each term anywhere,
-       answered by the index alone) up to DENSE windows' worth:
-       - fewer: the loose matches are read newest first and checked for the phrases
-         (`exact`, on their ids only), read further if that dropped any (_from_matches);
-       - more: the newest public articles are walked along their index, CHUNK at a time, and
-         checked (`exact`) until the window is full (_from_newest).
-       Either way the cost is bounded by the window, not by the archive.
+    1. The window: the newest matches, at most SEARCH_RANKED_MAX + 1 (1,001). The newest
+       public articles are walked along their index a chunk at a time and checked through the
+       index (`exact`, on the chunk's ids) until the window is full (_from_newest); if fewer
+       than one in DENSE of the first chunk match, the query names few articles, and they are
+       read from the index instead, newest first (_from_matches). Either way the cost is
+       bounded by the window, not by the archive.
     2. count(): the window's size, exact up to SEARCH_RANKED_MAX; one more means "more
        than that" (`capped`: the page says 1000 多篇).
     3. The ranking (the module's rule) scores the window's articles only (`scores`, on their
@@ -80,10 +81,10 @@ class SearchResults:
 
     def _window(self):
         limit = ranked_max() + 1
-        dense = DENSE * limit
-        if self.engine.loose_count(self.query.phrases, dense, self.articles.db) < dense:
+        newest = self._from_newest(limit)
+        if newest is None:  # few of the newest articles match: read the matches instead
             return self._from_matches(limit)
-        return self._from_newest(limit)
+        return newest
 
     def _walk(self, limit, step):
         """Newest first, a step at a time from a cursor: step(public, want) -> (how many it
@@ -102,8 +103,9 @@ class SearchResults:
         return found[:limit]
 
     def _from_matches(self, limit):
-        """Few matches (under DENSE windows' worth): read them, newest first, from the
-        index's loose match; check the phrases on what was read."""
+        """Few matches: read them newest first from the index's loose match (each term's
+        tokens anywhere, answered by the index alone), and check the phrases on what was read
+        (`exact`), reading further if that dropped any."""
         phrases = any(len(tokens) > 1 for tokens, _ in self.query.phrases)
 
         def step(public, want):
@@ -116,25 +118,31 @@ class SearchResults:
         return self._walk(limit, step)
 
     def _from_newest(self, limit):
-        """Many matches: walk the newest public articles along their index a chunk at a time
-        and keep those the index matches (`exact` on the chunk: on SQLite a chunk of recent
-        articles is a narrow range of ids, a cheap read of the index's lists; PostgreSQL reads
-        each row of the chunk). The first chunk is the window and an eighth; each next one is
-        sized by the share of the last that matched, at most CHUNK windows. The archive holds
-        at least DENSE windows' worth of loose matches, so usually one or two chunks fill the
-        window; a filter (a column, dates) walks only its own list."""
-        share = 1.0
+        """Walk the newest public articles along their index a chunk at a time and keep those
+        the index matches (`exact` on the chunk: on SQLite a chunk of recent articles is a
+        narrow range of ids, a cheap read of the index's lists; PostgreSQL reads each row of
+        the chunk). The first chunk is the window and an eighth; each next one is sized by
+        the share of the last that matched, at most CHUNK windows. None when fewer than one
+        in DENSE of the first chunk matched: walking on would cost more than reading the
+        matches (_from_matches). A filter (a column, dates) walks only its own list."""
+        share, first = 1.0, True
 
         def step(public, want):
-            nonlocal share
+            nonlocal share, first
             size = min(int(want / max(share, 1 / DENSE) * 9 / 8) + 16, CHUNK * limit)
             rows = list(public.order_by(*paging.ORDER).values_list("pk", "published_at")[:size])
             exact = self.engine.exact([pk for pk, _ in rows], self.query.phrases, public.db)
             kept = [row for row in rows if row[0] in exact]
             share = len(kept) / len(rows) if rows else share
+            if first and len(rows) == size and share < 1 / DENSE:
+                raise _Sparse
+            first = False
             return size, rows, kept
 
-        return self._walk(limit, step)
+        try:
+            return self._walk(limit, step)
+        except _Sparse:
+            return None
 
     def _rank(self):
         if self._ranked is None:
