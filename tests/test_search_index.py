@@ -120,23 +120,24 @@ def test_among_equals_the_newer_article_comes_first(client):
 
 
 def test_a_broad_query_ranks_its_newest_matches_and_says_there_are_more(client, settings):
-    # SEARCH_RANKED_MAX at 3 stands for 1,000: five articles match, the newest three are
-    # ranked (a title match among them first), the oldest title match is past the window.
+    # SEARCH_RANKED_MAX at 3 stands for 1,000: five articles match, more than are ranked. The
+    # newest three are ranked with the newest title matches from the whole archive: both
+    # title matches first (the oldest too), then the newest other match.
     settings.SEARCH_RANKED_MAX = 3
     make_article("观潮在标题里，最早", published_at=hours_ago(90))
     for hours, title in [(40, "第四新"), (30, "第三新"), (10, "第一新")]:
         make_article(title, published_at=hours_ago(hours), sections=[("", "观潮的人很多。")])
     make_article("观潮在标题里，第二新", published_at=hours_ago(20))
     soup = results(client, q="观潮")
-    assert titles(soup) == ["观潮在标题里，第二新", "第一新", "第三新"]
+    assert titles(soup) == ["观潮在标题里，第二新", "观潮在标题里，最早", "第一新"]
     count = soup.select_one(".search-count").get_text()
-    assert "找到 3 多篇" in count and "最新的 3 篇" in count
+    assert "找到 3 多篇" in count and "列出 3 篇：标题里有这些词的文章排在前面" in count
     assert "多加一个词" in soup.select_one(".search-count + .search-note").get_text()
-    # Narrowed by dates, the older ones are found and ranked, and the count is exact.
-    day = timezone.localtime(hours_ago(90)).date()
-    soup = results(client, q="观潮", end=(day + timedelta(days=1)).isoformat())
-    assert titles(soup)[0] == "观潮在标题里，最早"
-    assert "多篇" not in soup.select_one(".search-count").get_text()
+    # Narrowed by dates, the older ones are found, and the count is exact.
+    day = timezone.localtime(hours_ago(40)).date()
+    soup = results(client, q="观潮", end=(day - timedelta(days=1)).isoformat())
+    assert titles(soup) == ["观潮在标题里，最早"]
+    assert "找到 1 篇" in soup.select_one(".search-count").get_text()
 
 
 def test_a_query_most_articles_match_walks_the_newest_articles(client, settings):
@@ -158,6 +159,11 @@ def test_a_query_most_articles_match_walks_the_newest_articles(client, settings)
     # A word all of them hold: the newest two, the one naming it in its title first.
     make_article("江潮在标题里", published_at=hours_ago(1.5))
     assert found(client, "江潮") == ["江潮在标题里", "散开1"]
+    # A title match far back outranks every newer match elsewhere: few titles hold the word,
+    # so those are read from the index's title (on PostgreSQL its own GIN index).
+    make_article("观江潮的老文章", published_at=hours_ago(2000), sections=[("", "旧事。")])
+    cache.clear()
+    assert found(client, "江潮") == ["江潮在标题里", "观江潮的老文章"]
 
 
 def test_a_query_few_new_articles_match_reads_its_matches_instead(client, settings):
@@ -172,7 +178,8 @@ def test_a_query_few_new_articles_match_reads_its_matches_instead(client, settin
         make_article(f"成句{hours}", published_at=hours_ago(hours), sections=[("", "钱塘江潮。")])
     make_article("钱塘江潮在标题里", published_at=hours_ago(50))
     soup = results(client, q="钱塘江潮")
-    assert titles(soup) == ["成句40", "成句41"]  # the newest two of three
+    # The newest two of four, and the title match from further back, which outranks them.
+    assert titles(soup) == ["钱塘江潮在标题里", "成句40"]
     assert "找到 2 多篇" in soup.select_one(".search-count").get_text()
     settings.SEARCH_RANKED_MAX = 3
     cache.clear()  # the page cache kept the page above

@@ -51,6 +51,7 @@ WEIGHTS = {"title": 8, "headings": 4, "summary": 2, "captions": 1}
 #   newest_matches(public, phrases, limit) -> [(id, published_at)]: the newest `limit` of a
 #     queryset's articles that the loose match has (for a query with few matches);
 #   exact(pks, phrases) -> set: those of these ids holding every phrase as a phrase;
+#   (loose, newest_matches and exact take field="title": the same in the title alone)
 #   scores(pks, phrases) -> {id: score}: the ranking's score (WEIGHTS) of each of these ids.
 # matching.py puts them together; the body of an article is read only through the index.
 
@@ -124,16 +125,18 @@ class SQLiteBackend:
             expression = f"{field} : ({expression})"
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
 
-    def loose(self, phrases):
+    def loose(self, phrases, field=None):
         expression = " AND ".join(self._loosened(*p) for p in phrases)
+        if field is not None:
+            expression = f"{field} : ({expression})"
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
 
-    def newest_matches(self, public, phrases, limit):
+    def newest_matches(self, public, phrases, limit, field=None):
         """Driven from the index's matches (CROSS JOIN keeps them the outer loop): given an
         ORDER BY its index can answer, SQLite would rather walk every public article and
         look each up in the matches, which costs the archive's size for a rare word."""
         inner, params = public.order_by().values_list("pk", "published_at").query.sql_with_params()
-        sql, loose_params = self.loose(phrases)
+        sql, loose_params = self.loose(phrases, field)
         where = sql.split(" WHERE ", 1)[1].replace(f"{TABLE} MATCH", f"s.{TABLE} MATCH", 1)
         with connections[public.db].cursor() as cursor:
             cursor.execute(
@@ -152,11 +155,13 @@ class SQLiteBackend:
             [expression, min(pks), max(pks)],
         )
 
-    def exact(self, pks, phrases, using="default"):
+    def exact(self, pks, phrases, using="default", field=None):
         if not pks:
             return set()
         wanted = set(pks)
         expression = " AND ".join(self._phrase(*p) for p in phrases)
+        if field is not None:
+            expression = f"{field} : ({expression})"
         with connections[using].cursor() as cursor:
             cursor.execute(*self._within(expression, pks))
             return {pk for (pk,) in cursor.fetchall() if pk in wanted}
@@ -196,7 +201,11 @@ class PostgreSQLBackend:
         "LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000 SET enable_seqscan = off "
         f"AS $$ SELECT rowid FROM {TABLE} WHERE document @@ query $$",
     ]
-    drop_sql = [f"DROP FUNCTION IF EXISTS {TABLE}_match(tsquery)", f"DROP TABLE IF EXISTS {TABLE}"]
+    drop_sql = [
+        f"DROP FUNCTION IF EXISTS {TABLE}_match_title(tsquery)",  # migration 0021's
+        f"DROP FUNCTION IF EXISTS {TABLE}_match(tsquery)",
+        f"DROP TABLE IF EXISTS {TABLE}",
+    ]
 
     @staticmethod
     def value(tokens):
@@ -268,25 +277,28 @@ class PostgreSQLBackend:
         query = " & ".join(self._phrase(*p) for p in phrases)
         return f"SELECT * FROM {TABLE}_match(%s::tsquery)", [query]
 
-    def loose(self, phrases):
+    def loose(self, phrases, field=None):
         # Without <-> the GIN index answers alone: no document is read for its positions.
+        # A field: the title, which has a GIN index of its own (migration 0021).
         query = " & ".join(" & ".join(self._quoted(*p)) for p in phrases)
-        return f"SELECT * FROM {TABLE}_match(%s::tsquery)", [query]
+        function = f"{TABLE}_match" if field is None else f"{TABLE}_match_{field}"
+        return f"SELECT * FROM {function}(%s::tsquery)", [query]
 
-    def newest_matches(self, public, phrases, limit):
+    def newest_matches(self, public, phrases, limit, field=None):
         return list(
-            public.filter(pk__in=RawSQL(*self.loose(phrases)))
+            public.filter(pk__in=RawSQL(*self.loose(phrases, field)))
             .order_by("-published_at", "-pk")
             .values_list("pk", "published_at")[:limit]
         )
 
-    def exact(self, pks, phrases, using="default"):
+    def exact(self, pks, phrases, using="default", field=None):
         if not pks:
             return set()
         query = " & ".join(self._phrase(*p) for p in phrases)
+        column = "document" if field is None else field  # the short fields are inline
         with connections[using].cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid FROM {TABLE} WHERE rowid = ANY(%s) AND document @@ %s::tsquery",
+                f"SELECT rowid FROM {TABLE} WHERE rowid = ANY(%s) AND {column} @@ %s::tsquery",
                 [list(pks), query],
             )
             return {pk for (pk,) in cursor.fetchall()}

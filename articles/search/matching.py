@@ -62,12 +62,16 @@ class SearchResults:
        bounded by the window, not by the archive.
     2. count(): the window's size, exact up to SEARCH_RANKED_MAX; one more means "more
        than that" (`capped`: the page says 1000 多篇).
-    3. The ranking (the module's rule) scores the window's articles only (`scores`, on their
-       ids) and orders them, newest first among equal scores.
+    3. When capped, a second window the same way, with the title alone: the newest articles
+       (from the whole archive) holding every term in their title, added to the first.
+    4. The ranking (the module's rule) scores the window's articles only (`scores`, on their
+       ids) and orders them, newest first among equal scores; the first SEARCH_RANKED_MAX
+       are the results.
 
     A query matching up to SEARCH_RANKED_MAX articles is therefore ranked whole, exactly as
-    before; a broader one ranks its newest SEARCH_RANKED_MAX matches, and the page asks the
-    reader to narrow it (another word, a column, dates). A slice loads only its articles,
+    before; a broader one ranks its newest matches together with the newest of those naming
+    it in the title, however old (a title match outranks any match elsewhere), and the page
+    asks the reader to narrow it (another word, a column, dates). A slice loads only its articles,
     through the queryset given (with its select_related and prefetches), in rank order.
     """
 
@@ -79,11 +83,13 @@ class SearchResults:
         self._ranked = None
         self.capped = False
 
-    def _window(self):
+    def _window(self, field=None):
+        """The newest matches, at most SEARCH_RANKED_MAX + 1: [(id, published_at)]. With
+        field="title", the newest articles holding every term in the title."""
         limit = ranked_max() + 1
-        newest = self._from_newest(limit)
+        newest = self._from_newest(limit, field)
         if newest is None:  # few of the newest articles match: read the matches instead
-            return self._from_matches(limit)
+            return self._from_matches(limit, field)
         return newest
 
     def _walk(self, limit, step):
@@ -102,22 +108,23 @@ class SearchResults:
             cursor = paging.Cursor(rows[-1][1], rows[-1][0])
         return found[:limit]
 
-    def _from_matches(self, limit):
+    def _from_matches(self, limit, field=None):
         """Few matches: read them newest first from the index's loose match (each term's
         tokens anywhere, answered by the index alone), and check the phrases on what was read
         (`exact`), reading further if that dropped any."""
         phrases = any(len(tokens) > 1 for tokens, _ in self.query.phrases)
 
         def step(public, want):
-            rows = self.engine.newest_matches(public, self.query.phrases, want)
+            rows = self.engine.newest_matches(public, self.query.phrases, want, field)
             if not phrases or not rows:
                 return want, rows, rows
-            exact = self.engine.exact([pk for pk, _ in rows], self.query.phrases, public.db)
+            pks = [pk for pk, _ in rows]
+            exact = self.engine.exact(pks, self.query.phrases, public.db, field)
             return want, rows, [row for row in rows if row[0] in exact]
 
         return self._walk(limit, step)
 
-    def _from_newest(self, limit):
+    def _from_newest(self, limit, field=None):
         """Walk the newest public articles along their index a chunk at a time and keep those
         the index matches (`exact` on the chunk: on SQLite a chunk of recent articles is a
         narrow range of ids, a cheap read of the index's lists; PostgreSQL reads each row of
@@ -131,7 +138,8 @@ class SearchResults:
             nonlocal share, first
             size = min(int(want / max(share, 1 / DENSE) * 9 / 8) + 16, CHUNK * limit)
             rows = list(public.order_by(*paging.ORDER).values_list("pk", "published_at")[:size])
-            exact = self.engine.exact([pk for pk, _ in rows], self.query.phrases, public.db)
+            pks = [pk for pk, _ in rows]
+            exact = self.engine.exact(pks, self.query.phrases, public.db, field)
             kept = [row for row in rows if row[0] in exact]
             share = len(kept) / len(rows) if rows else share
             if first and len(rows) == size and share < 1 / DENSE:
@@ -153,10 +161,15 @@ class SearchResults:
             limit = ranked_max()
             self.capped = len(found) > limit
             found = found[:limit]
+            if self.capped:
+                # More matches than are ranked: those naming the query in their title, the
+                # newest of them from the whole archive, are ranked with the newest matches.
+                seen = {pk for pk, _ in found}
+                found += [row for row in self._window("title")[:limit] if row[0] not in seen]
             pks = [pk for pk, _ in found]
             score = self.engine.scores(pks, self.query.phrases, self.articles.db)
-            # The window is newest first: a stable sort keeps that order among equal scores.
-            self._ranked = sorted(pks, key=lambda pk: -score[pk])
+            ranked = sorted(found, key=lambda row: (score[row[0]], row[1], row[0]), reverse=True)
+            self._ranked = [pk for pk, _ in ranked[:limit]]
         return self._ranked
 
     def count(self):
