@@ -188,6 +188,33 @@ def test_a_query_few_new_articles_match_reads_its_matches_instead(client, settin
     assert "找到 3 篇" in soup.select_one(".search-count").get_text()
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's two ways of scoring")
+def test_sqlite_scores_rows_spread_apart_as_it_scores_a_range():
+    # Old title matches are scored row by row with instr() over the stored tokens, a window of
+    # recent ones by FTS5 over their range of ids: both give every article the same score.
+    from articles.search.backends import backend
+
+    made = [
+        make_article("钱塘江潮", kicker="观潮", sections=[("江潮来了", "正文。")]),
+        make_article("别的", summary="说到钱塘江潮。"),
+        make_article("Qiantang 潮", sections=[("", "qiantangjiang。")]),
+        make_article("又一篇", summary="Qiantangjiang 的早晨"),  # not the word qiantang
+        make_article("两段", sections=[("", "钱塘\n\n江潮")]),  # 钱塘 | 江潮: no phrase across
+    ]
+    captioned = make_article("图片")
+    make_figure(captioned, caption="钱塘", image=False)
+    make_figure(captioned, caption="江潮来时", image=False)  # two captions: no phrase across
+    made.append(captioned)
+    pks = [a.pk for a in made]
+    engine = backend()
+    for text in ["钱塘江潮", "潮", "江潮 观潮", "qiantang", "钱", "江潮来"]:
+        phrases = search.Query(text).phrases
+        by_range = engine.scores(pks, phrases)
+        by_rows = engine._scores_of_rows(pks, phrases, "default")
+        assert by_rows == by_range, text
+    assert engine.scores(pks, search.Query("钱塘江潮").phrases)[made[0].pk] == 8
+
+
 def test_at_the_limit_the_count_is_exact(client, settings):
     settings.SEARCH_RANKED_MAX = 3
     for hours in (1, 2, 3):

@@ -27,17 +27,15 @@ short fields it is found in, the body counts for matching only, then newest firs
   pair or word anywhere).
 """
 
-from datetime import UTC
-
 from django.db import connections
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from .tokens import GAP
 
 TABLE = "articles_search"
 FIELDS = ("title", "headings", "summary", "captions", "body")
+# SQLite scores ids spread further apart than this on average row by row (SQLiteBackend.scores).
+SPREAD = 8
 # What a term scores in each short field (matching.py says why; the body scores nothing).
 WEIGHTS = {"title": 8, "headings": 4, "summary": 2, "captions": 1}
 
@@ -56,22 +54,20 @@ WEIGHTS = {"title": 8, "headings": 4, "summary": 2, "captions": 1}
 # matching.py puts them together; the body of an article is read only through the index.
 
 
-def _utc(value):
-    """A datetime column read by a raw SQLite query: Django stores them as UTC text."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    return value.replace(tzinfo=UTC) if timezone.is_naive(value) else value
-
-
 class SQLiteBackend:
     vendor = "sqlite"
     partial_updates = True
 
+    # The titles again, in an FTS5 table of their own (migration 0021): a title's lists hold
+    # titles only, where the main table's hold every column's positions, so the title alone is
+    # searched in the titles' size, not the articles' (the ranking's title window).
+    TITLES = f"{TABLE}_title"
     create_sql = [
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(FIELDS)}, "
-        "tokenize='ascii', prefix='1')"
+        "tokenize='ascii', prefix='1')",
+        f"CREATE VIRTUAL TABLE {TITLES} USING fts5(title, tokenize='ascii', prefix='1')",
     ]
-    drop_sql = [f"DROP TABLE IF EXISTS {TABLE}"]
+    drop_sql = [f"DROP TABLE IF EXISTS {TITLES}", f"DROP TABLE IF EXISTS {TABLE}"]
 
     @staticmethod
     def value(tokens):
@@ -81,9 +77,13 @@ class SQLiteBackend:
         """rows: [(article id, {field: tokens})] with every field; replaces what was there."""
         columns = ", ".join(FIELDS)
         marks = ", ".join(["%s"] * (len(FIELDS) + 1))
+        values = [(pk, *(self.value(fields[f]) for f in FIELDS)) for pk, fields in rows]
         cursor.executemany(
-            f"INSERT OR REPLACE INTO {TABLE} (rowid, {columns}) VALUES ({marks})",
-            [(pk, *(self.value(fields[f]) for f in FIELDS)) for pk, fields in rows],
+            f"INSERT OR REPLACE INTO {TABLE} (rowid, {columns}) VALUES ({marks})", values
+        )
+        cursor.executemany(
+            f"INSERT OR REPLACE INTO {self.TITLES} (rowid, title) VALUES (%s, %s)",
+            [(pk, title) for pk, title, *_ in values],
         )
 
     def update(self, cursor, pk, fields):
@@ -93,16 +93,25 @@ class SQLiteBackend:
             f"UPDATE {TABLE} SET {assignments} WHERE rowid = %s",
             [*(self.value(t) for t in fields.values()), pk],
         )
-        return cursor.rowcount > 0
+        found = cursor.rowcount > 0
+        if found and "title" in fields:
+            cursor.execute(
+                f"INSERT OR REPLACE INTO {self.TITLES} (rowid, title) VALUES (%s, %s)",
+                [pk, self.value(fields["title"])],
+            )
+        return found
 
     def delete(self, cursor, pks):
-        cursor.execute(
-            f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(pks))})", list(pks)
-        )
+        for table in (TABLE, self.TITLES):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE rowid IN ({', '.join(['%s'] * len(pks))})", list(pks)
+            )
 
     def prune(self, cursor):
         """Rows whose article is gone; returns how many."""
-        cursor.execute(f"DELETE FROM {TABLE} WHERE rowid NOT IN (SELECT id FROM articles_article)")
+        gone = "rowid NOT IN (SELECT id FROM articles_article)"
+        cursor.execute(f"DELETE FROM {self.TITLES} WHERE {gone}")
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {gone}")
         return cursor.rowcount
 
     def size(self, cursor):
@@ -125,33 +134,37 @@ class SQLiteBackend:
             expression = f"{field} : ({expression})"
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
 
+    def _table(self, field):
+        if field not in (None, "title"):
+            raise ValueError(f"no index of its own for {field}")
+        return TABLE if field is None else self.TITLES
+
     def loose(self, phrases, field=None):
+        table = self._table(field)
         expression = " AND ".join(self._loosened(*p) for p in phrases)
-        if field is not None:
-            expression = f"{field} : ({expression})"
-        return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
+        return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]
 
     def newest_matches(self, public, phrases, limit, field=None):
         """Driven from the index's matches (CROSS JOIN keeps them the outer loop): given an
         ORDER BY its index can answer, SQLite would rather walk every public article and
         look each up in the matches, which costs the archive's size for a rare word."""
         inner, params = public.order_by().values_list("pk", "published_at").query.sql_with_params()
-        sql, loose_params = self.loose(phrases, field)
-        where = sql.split(" WHERE ", 1)[1].replace(f"{TABLE} MATCH", f"s.{TABLE} MATCH", 1)
+        table = self._table(field)
+        expression = " AND ".join(self._loosened(*p) for p in phrases)
         with connections[public.db].cursor() as cursor:
             cursor.execute(
-                f"SELECT a.pk, a.published_at FROM {TABLE} s CROSS JOIN ({inner}) a "
-                f"ON a.pk = s.rowid WHERE {where} "
+                f"SELECT a.pk, a.published_at FROM {table} s CROSS JOIN ({inner}) a "
+                f"ON a.pk = s.rowid WHERE s.{table} MATCH %s "
                 "ORDER BY a.published_at DESC, a.pk DESC LIMIT %s",
-                [*params, *loose_params, limit],
+                [*params, expression, limit],
             )
-            return [(pk, _utc(at)) for pk, at in cursor.fetchall()]
+            return cursor.fetchall()  # times as text: matching.utc() reads the one it needs
 
-    def _within(self, expression, pks):
+    def _within(self, expression, pks, table=TABLE):
         """SQL for the rows that match among ids from min(pks) to max(pks): FTS5 reads its
         lists only over that range (a window of recent articles is a narrow range of ids)."""
         return (
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s",
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s",
             [expression, min(pks), max(pks)],
         )
 
@@ -160,18 +173,21 @@ class SQLiteBackend:
             return set()
         wanted = set(pks)
         expression = " AND ".join(self._phrase(*p) for p in phrases)
-        if field is not None:
-            expression = f"{field} : ({expression})"
         with connections[using].cursor() as cursor:
-            cursor.execute(*self._within(expression, pks))
+            cursor.execute(*self._within(expression, pks, self._table(field)))
             return {pk for (pk,) in cursor.fetchall() if pk in wanted}
 
     def scores(self, pks, phrases, using="default"):
-        """One FTS5 column filter per (term, field) over the window's range of ids, all in one
-        query (UNION ALL), each row naming the weight it earns."""
+        """Ids close together (a window of recent articles): one FTS5 column filter per (term,
+        field) over their range of ids, all in one query (UNION ALL), each row naming the
+        weight it earns. Ids spread over the archive (old title matches): each row's stored
+        tokens tested with instr(), which reads those rows only; FTS5 would read the whole
+        lists of the query's tokens."""
         found = dict.fromkeys(pks, 0)
         if not pks:
             return found
+        if max(pks) - min(pks) >= SPREAD * len(pks):
+            return self._scores_of_rows(pks, phrases, using)
         parts, params = [], []
         for phrase in phrases:
             for field, weight in WEIGHTS.items():
@@ -183,6 +199,30 @@ class SQLiteBackend:
             for pk, weight in cursor.fetchall():
                 if pk in found:
                     found[pk] += weight
+        return found
+
+    @staticmethod
+    def _pattern(tokens, prefix):
+        """What instr() looks for in ' ' + a field's stored tokens + ' ': the phrase's tokens
+        in a row, whole (or the last one begun, for a prefix), as FTS5 matches them."""
+        return " " + " ".join(tokens) + ("" if prefix else " ")
+
+    def _scores_of_rows(self, pks, phrases, using):
+        tests, params = [], []
+        for phrase in phrases:
+            for field, weight in WEIGHTS.items():
+                tests.append(f"(instr(' ' || {field} || ' ', %s) > 0) * {weight}")
+                params.append(self._pattern(*phrase))
+        found = dict.fromkeys(pks, 0)
+        with connections[using].cursor() as cursor:
+            for start in range(0, len(pks), 500):
+                chunk = pks[start : start + 500]
+                cursor.execute(
+                    f"SELECT rowid, {' + '.join(tests)} FROM {TABLE} "
+                    f"WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
+                    [*params, *chunk],
+                )
+                found.update(cursor.fetchall())
         return found
 
 
@@ -202,7 +242,7 @@ class PostgreSQLBackend:
         f"AS $$ SELECT rowid FROM {TABLE} WHERE document @@ query $$",
     ]
     drop_sql = [
-        f"DROP FUNCTION IF EXISTS {TABLE}_match_title(tsquery)",  # migration 0021's
+        f"DROP FUNCTION IF EXISTS {TABLE}_match_title(tsquery)",  # from migration 0021
         f"DROP FUNCTION IF EXISTS {TABLE}_match(tsquery)",
         f"DROP TABLE IF EXISTS {TABLE}",
     ]

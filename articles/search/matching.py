@@ -15,9 +15,14 @@ one short field, so both engines give the same order, and among the articles tha
 query in the same places a newspaper's readers get the newest first.
 """
 
+from datetime import UTC
+
 from django.conf import settings
+from django.db.models import CharField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .. import paging
 from ..models import Article
@@ -37,6 +42,21 @@ def filter_articles(queryset, query, using=None):
 # at most CHUNK windows' worth at a time; below that it reads the matches (_from_matches).
 DENSE = 10
 CHUNK = 8
+# A query matching more articles than are ranked also ranks this many of the newest naming it
+# in their title, from the whole archive.
+TITLE_WINDOW = 200
+
+
+# A window's publication times as the database writes them: only the last of a chunk is read
+# (for the cursor the walk goes on from), so thousands are not converted to datetimes.
+AS_TEXT = Cast("published_at", output_field=CharField())
+
+
+def utc(value):
+    """A publication time read as text (AS_TEXT, or a raw SQLite query): stored in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=UTC) if timezone.is_naive(value) else value
 
 
 class _Sparse(Exception):
@@ -62,8 +82,9 @@ class SearchResults:
        bounded by the window, not by the archive.
     2. count(): the window's size, exact up to SEARCH_RANKED_MAX; one more means "more
        than that" (`capped`: the page says 1000 多篇).
-    3. When capped, a second window the same way, with the title alone: the newest articles
-       (from the whole archive) holding every term in their title, added to the first.
+    3. When capped, a second window the same way, with the title alone: the newest
+       TITLE_WINDOW (200) articles of the whole archive holding every term in their title,
+       added to the first.
     4. The ranking (the module's rule) scores the window's articles only (`scores`, on their
        ids) and orders them, newest first among equal scores; the first SEARCH_RANKED_MAX
        are the results.
@@ -83,10 +104,10 @@ class SearchResults:
         self._ranked = None
         self.capped = False
 
-    def _window(self, field=None):
-        """The newest matches, at most SEARCH_RANKED_MAX + 1: [(id, published_at)]. With
-        field="title", the newest articles holding every term in the title."""
-        limit = ranked_max() + 1
+    def _window(self, field=None, limit=None):
+        """The newest matches, at most `limit` (SEARCH_RANKED_MAX + 1): [(id, published_at)].
+        With field="title", the newest articles holding every term in the title."""
+        limit = limit or ranked_max() + 1
         newest = self._from_newest(limit, field)
         if newest is None:  # few of the newest articles match: read the matches instead
             return self._from_matches(limit, field)
@@ -105,7 +126,7 @@ class SearchResults:
             found.extend(kept)
             if len(rows) < asked:
                 break
-            cursor = paging.Cursor(rows[-1][1], rows[-1][0])
+            cursor = paging.Cursor(utc(rows[-1][1]), rows[-1][0])
         return found[:limit]
 
     def _from_matches(self, limit, field=None):
@@ -137,7 +158,7 @@ class SearchResults:
         def step(public, want):
             nonlocal share, first
             size = min(int(want / max(share, 1 / DENSE) * 9 / 8) + 16, CHUNK * limit)
-            rows = list(public.order_by(*paging.ORDER).values_list("pk", "published_at")[:size])
+            rows = list(public.order_by(*paging.ORDER).values_list("pk", AS_TEXT)[:size])
             pks = [pk for pk, _ in rows]
             exact = self.engine.exact(pks, self.query.phrases, public.db, field)
             kept = [row for row in rows if row[0] in exact]
@@ -161,15 +182,21 @@ class SearchResults:
             limit = ranked_max()
             self.capped = len(found) > limit
             found = found[:limit]
-            if self.capped:
-                # More matches than are ranked: those naming the query in their title, the
-                # newest of them from the whole archive, are ranked with the newest matches.
-                seen = {pk for pk, _ in found}
-                found += [row for row in self._window("title")[:limit] if row[0] not in seen]
             pks = [pk for pk, _ in found]
             score = self.engine.scores(pks, self.query.phrases, self.articles.db)
-            ranked = sorted(found, key=lambda row: (score[row[0]], row[1], row[0]), reverse=True)
-            self._ranked = [pk for pk, _ in ranked[:limit]]
+            if self.capped:
+                # More matches than are ranked: the newest TITLE_WINDOW naming the query in
+                # their title, however old, are ranked with them (when the newest matches
+                # hold fewer title matches than that, the older ones would be out of reach).
+                seen = set(pks)
+                older = [row for row in self._window("title", TITLE_WINDOW) if row[0] not in seen]
+                found += older
+                extra = [pk for pk, _ in older]
+                score.update(self.engine.scores(extra, self.query.phrases, self.articles.db))
+            # Newest first so far (the older title matches are older than the newest matches):
+            # a stable sort keeps that order among equal scores.
+            ranked = sorted((pk for pk, _ in found), key=lambda pk: -score[pk])
+            self._ranked = ranked[:limit]
         return self._ranked
 
     def count(self):
