@@ -269,6 +269,8 @@ def search_view(request):
             "figures",
         )
         asked = request.GET.get("page", "1")
+        # What is not a page number, 0 included, is the first page; past the last, the last.
+        asked = asked if page_number(asked) else "1"
         found = search.search_articles(
             query,
             column=column,

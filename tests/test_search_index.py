@@ -318,13 +318,35 @@ def test_bad_filters_say_so_and_search_without_them(client, june_2030, params, m
             assert field["value"] == value
 
 
-def test_control_characters_in_the_filters_are_left_out(client, june_2030):
+@pytest.mark.parametrize("typed", ["2030\x00-05-01", "２０３０-０５-０１"])
+def test_control_characters_and_full_width_digits_in_the_filters_are_read(client, june_2030, typed):
     make_article("观潮", published_at=june_2030 - timedelta(days=3))
-    soup = results(client, q="观潮", start="2030\x00-05-01")
-    notes = " ".join(n.get_text() for n in soup.select(".search-filter-note"))
-    assert "2030-05-01" not in notes and "看不懂" not in notes  # read as 2030-05-01
+    make_article("更早的观潮", published_at=june_2030 - timedelta(days=60))
+    soup = results(client, q="观潮", start=typed)
+    assert soup.select(".search-filter-note") == []  # read as 2030-05-01
     assert soup.select_one("#search-start")["value"] == "2030-05-01"
     assert titles(soup) == ["观潮"]
+
+
+def test_a_huge_filter_value_is_not_repeated_whole(client, june_2030):
+    make_article("观潮", published_at=june_2030)
+    response = client.get(
+        reverse("articles:search"), {"q": "观潮", "column": "栏" * 5000, "start": "9" * 5000}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "栏" * 100 not in page and "9" * 100 not in page
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "这个栏目" in soup.select_one(".search-filter-note").get_text()
+    assert titles(soup) == ["观潮"]
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "000", "1" * 24, "abc"])
+def test_a_page_that_is_not_a_page_number_is_the_first(client, page):
+    for hours in range(12):
+        make_article(f"观潮{hours}", published_at=hours_ago(hours + 1))
+    soup = results(client, q="观潮", page=page)
+    assert titles(soup)[0] == "观潮0"
 
 
 def test_dates_the_wrong_way_round_are_swapped(client, june_2030):

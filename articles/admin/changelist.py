@@ -4,7 +4,8 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -13,22 +14,39 @@ from ..models import Article
 from ..publishing import placeholder_count
 from .inlines import figure_thumbnail
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
 
 class ArticleChangeList(ChangeList):
-    """Django's list, refusing a date drill-down outside 1900-2999 the way it refuses month 13
-    (the list again with ?e=1): Django turns year 1 into a Shanghai midnight before any UTC
-    time, and 9999-12 into a month whose end is past the calendar's, both errors (500s)."""
+    """Django's list, refusing dates outside 1900-2999 in its parameters the way it refuses
+    month 13 (the list again with ?e=1, which says why: ArticleListMixin.changelist_view).
+    Django turns year 1 into a Shanghai midnight before any UTC time, 9999-12 into a month
+    whose end is past the calendar's, and ?published_at__gte=0001-01-01 into a value the
+    database driver cannot convert: errors (500s) otherwise."""
 
     def get_filters(self, request):
-        years = self.get_filters_params().get(f"{self.date_hierarchy}__year")
-        if self.date_hierarchy and years:
-            try:
-                year = int(years[-1])
-            except ValueError:
-                year = None  # Django's own check says so
-            if year is not None and not 1900 <= year <= 2999:
-                raise IncorrectLookupParameters(f"year {year} is out of range")
+        for name, values in self.get_filters_params().items():
+            self._check_date(name, values[-1] if isinstance(values, list) else values)
         return super().get_filters(request)
+
+    def _check_date(self, name, value):
+        field_name, _, lookup = name.partition("__")
+        try:
+            field = self.model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            return
+        if not isinstance(field, models.DateField):  # DateTimeField is one too
+            return
+        if lookup in ("year", "iso_year"):
+            year = int(value) if value.strip().lstrip("-").isdigit() else None
+        else:
+            try:
+                found = field.to_python(value)
+            except (ValidationError, ValueError, OverflowError):
+                return  # Django's own checks say so
+            year = getattr(found, "year", None)
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            raise IncorrectLookupParameters(f"{name}={value}: year out of range")
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -79,6 +97,14 @@ class ArticleListMixin:
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and list(request.GET) == ["e"]:
+            # Where Django sends a list whose filters it could not use.
+            messages.warning(
+                request, "筛选条件无法使用（例如日期超出 1900 年到 2999 年），已列出全部文章。"
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         # Through the full-text index, as readers search (articles/search): drafts included.

@@ -9,6 +9,7 @@ to the end of the thirtieth.
 
 import datetime as dt
 import re
+import unicodedata
 
 from django import forms
 from django.utils import timezone
@@ -39,10 +40,16 @@ def _date(value):
     return day
 
 
+# A filter's value as long as the page repeats it (a slug or a date is far shorter).
+MAX_VALUE = 60
+
+
 def printable(value):
-    """A parameter as the page may show it and search with it: no NUL or other control
-    characters (Django's own message for a NUL is no help to a reader)."""
-    return "".join(ch for ch in value if ch.isprintable() or ch == " ")
+    """A parameter as the page may show it and search with it: NFKC (full-width ２０２６ is
+    2026), no NUL or other control characters (Django's own message for a NUL is no help to a
+    reader), and no longer than MAX_VALUE (a page does not repeat 5,000 characters back)."""
+    value = unicodedata.normalize("NFKC", value)
+    return "".join(ch for ch in value if ch.isprintable() or ch == " ")[:MAX_VALUE]
 
 
 class SearchFilters(forms.Form):
