@@ -318,7 +318,7 @@ def report():
     sizes = sorted({int(p.name.split("-")[1]) for p in RESULTS.glob("*.json")})
     columns = [(e, s) for e in engines for s in sizes]
     rows = {}  # label -> {(engine, size): text}
-    commits = set()
+    commits = {}  # part -> the commits it was measured at
 
     def put(label, key, text):
         rows.setdefault(label, {})[key] = text
@@ -327,7 +327,7 @@ def report():
         engine, size = key
         search = load(engine, size, "search")
         if search:
-            commits.add(search["commit"])
+            commits.setdefault("search", set()).add(search["commit"])
             for label, found in search["queries"].items():
                 q = found["query"]
                 more = "+" if found.get("capped") else ""
@@ -345,7 +345,7 @@ def report():
                 )
         pages = load(engine, size, "pages")
         if pages:
-            commits.add(pages["commit"])
+            commits.setdefault("pages", set()).add(pages["commit"])
             for label, found in pages["pages"].items():
                 label = label.split(" (")[0] if ("old page" in label or "URLs" in label) else label
                 label = (
@@ -357,7 +357,7 @@ def report():
                 put(f"{label}: CPU ms (queries)", key, f"{found['cpu_ms']:.1f}{queries}")
         exported = load(engine, size, "export")
         if exported:
-            commits.add(exported["commit"])
+            commits.setdefault("export", set()).add(exported["commit"])
             above = lambda which, e=exported: (e[f"{which}_peak_kb"] - e["baseline_kb"]) / 1024  # noqa: E731
             put(
                 "export: s (articles/s)",
@@ -400,10 +400,12 @@ def report():
     lines = [head, "| --- |" + " ---: |" * len(columns)]
     for label, cells in rows.items():
         lines.append(f"| {label} | " + " | ".join(cells.get(k, "") for k in columns) + " |")
+    measured = "; ".join(f"{part} at {', '.join(sorted(found))}" for part, found in commits.items())
     text = (
         "make bench-archive: per engine and size; search times in ms (median / p95 of "
-        f"{SEARCH_RUNS}); pages' median CPU per request, uncached; measured at "
-        f"{', '.join(sorted(commits))}.\n\n" + "\n".join(lines) + "\n"
+        f"{SEARCH_RUNS}); pages' median CPU per request, uncached. Measured: {measured}.\n\n"
+        + "\n".join(lines)
+        + "\n"
     )
     (RESULTS.parent / "archive.md").write_text(text)
     print(text)
