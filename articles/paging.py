@@ -33,6 +33,11 @@ PAGE_SIZE = 20
 # ?page=N links from before keyset pagination are followed this deep (OFFSET <= 1,980 rows).
 LEGACY_PAGE_LIMIT = 100
 
+# The years a list cursor, a search's dates and the admin's date filters may name: a newspaper's,
+# and far from the calendar's ends, where a Shanghai midnight has no UTC time (year 1) or a
+# month no end (9999-12): 500s otherwise.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
 CURSOR = re.compile(r"(\d{8}T\d{6})(?:\.(\d{6}))?Z-([1-9][0-9]{0,17})")
 ORDER = ("-published_at", "-id")
 
@@ -59,7 +64,7 @@ class Cursor:
             moment = datetime.strptime(seconds, "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
         except ValueError:  # 20261332T…: no such day
             return None
-        if not 1900 <= moment.year <= 2999:  # no article's; and 9999-12-31 has no local time
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
             return None
         return cls(moment.replace(microsecond=int(micro or 0)), int(pk))
 

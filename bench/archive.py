@@ -33,7 +33,6 @@ commit they were measured at; `report` makes bench/results/archive.md, one table
 import hashlib
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -84,28 +83,17 @@ def engine_of(env):
 
 
 def site_env(engine, size, database=None):
-    """Production settings for the cached corpus of this engine and size (or `database`)."""
+    """Production settings for the cached corpus of this engine and size (or `database`):
+    bench/list_pages.py's, every cache off, with this corpus's database."""
+    from bench.list_pages import site_env as throwaway_site
+
     folder = CACHE / f"{engine}-{size}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "qiantang_site.settings",
-        "DJANGO_DEBUG": "",
-        "DJANGO_SECRET_KEY": "bench-" + secrets.token_hex(24),
-        "DJANGO_HTTPS": "off",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DJANGO_MEDIA_ROOT": str(folder / "media"),
-        "DJANGO_STATIC_ROOT": str(folder / "static"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "SQLITE_PATH": str(folder / (database or "db.sqlite3")),
-        "CACHE_URL": "dummy://",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DJANGO_SECRET_KEY_FILE", None)
+    env = throwaway_site(folder)
+    env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    env["SQLITE_PATH"] = str(folder / (database or "db.sqlite3"))
     if engine == "postgresql":
         base, _, _ = os.environ["DATABASE_URL"].rpartition("/")
         env["DATABASE_URL"] = f"{base}/{database or f'archive_{size}'}"
-    else:
-        env.pop("DATABASE_URL", None)
     return env
 
 

@@ -161,13 +161,12 @@ def test_an_archive_missing_a_picture_is_refused_whole(exported, media_root, tmp
     assert_nothing_imported(media_root)
 
 
-def test_rows_that_do_not_load_roll_back_every_row_and_write_no_file(
-    exported, media_root, tmp_path
-):
+def rows_that_do_not_load(exported, tmp_path):
+    """The exported archive with two sections of one article at the same position, its
+    manifest's checksum made to match: the database refuses the second, after many rows have
+    already gone in."""
     members = archive_members(exported)
     rows = data_rows(members)
-    # Two sections of one article at the same position: the database refuses the second,
-    # after many rows have already gone in.
     sections = [r for r in rows if r["model"] == "articles.section"]
     sections[-1]["fields"]["position"] = sections[-2]["fields"]["position"]
     sections[-1]["fields"]["article"] = sections[-2]["fields"]["article"]
@@ -177,6 +176,13 @@ def test_rows_that_do_not_load_roll_back_every_row_and_write_no_file(
     members.update({"data.jsonl": data, "manifest.json": json.dumps(manifest).encode()})
     bad = tmp_path / "bad-rows.tar.gz"
     write_archive(bad, members)
+    return bad
+
+
+def test_rows_that_do_not_load_roll_back_every_row_and_write_no_file(
+    exported, media_root, tmp_path
+):
+    bad = rows_that_do_not_load(exported, tmp_path)
     assert "does not load" in refused(bad)
     assert_nothing_imported(media_root)
 
@@ -200,17 +206,7 @@ def test_replacing_deletes_the_old_sites_photos_after_the_commit_only(
     make_figure(old, caption="旧照片")
     old_files = [n for n in media_names() if default_storage.exists(n)]
     assert len(old_files) > 1  # the original and its renditions
-    members = archive_members(exported)
-    rows = data_rows(members)
-    sections = [r for r in rows if r["model"] == "articles.section"]
-    sections[-1]["fields"]["position"] = sections[-2]["fields"]["position"]
-    sections[-1]["fields"]["article"] = sections[-2]["fields"]["article"]
-    data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
-    manifest = json.loads(members["manifest.json"])
-    manifest["data"].update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
-    members.update({"data.jsonl": data, "manifest.json": json.dumps(manifest).encode()})
-    bad = tmp_path / "bad-rows.tar.gz"
-    write_archive(bad, members)
+    bad = rows_that_do_not_load(exported, tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
         assert "does not load" in refused(bad, "--replace")
     assert all(default_storage.exists(name) for name in old_files)

@@ -11,15 +11,15 @@ from django.utils.html import format_html
 
 from .. import search, workflow
 from ..models import Article
+from ..paging import FIRST_YEAR, LAST_YEAR
 from ..publishing import placeholder_count
 from .inlines import figure_thumbnail
 
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-
 
 class ArticleChangeList(ChangeList):
-    """Django's list, refusing dates outside 1900-2999 in its parameters the way it refuses
-    month 13 (the list again with ?e=1, which says why: ArticleListMixin.changelist_view).
+    """Django's list, refusing dates outside FIRST_YEAR-LAST_YEAR (paging.py) in its parameters
+    the way it refuses month 13 (the list again with ?e=1, which says why:
+    ArticleListMixin.changelist_view).
     Django turns year 1 into a Shanghai midnight before any UTC time, 9999-12 into a month
     whose end is past the calendar's, and ?published_at__gte=0001-01-01 into a value the
     database driver cannot convert: errors (500s) otherwise."""
@@ -102,7 +102,8 @@ class ArticleListMixin:
         if request.method == "GET" and list(request.GET) == ["e"]:
             # Where Django sends a list whose filters it could not use.
             messages.warning(
-                request, "筛选条件无法使用（例如日期超出 1900 年到 2999 年），已列出全部文章。"
+                request,
+                f"筛选条件无法使用（例如日期超出 {FIRST_YEAR} 年到 {LAST_YEAR} 年），已列出全部文章。",
             )
         return super().changelist_view(request, extra_context)
 

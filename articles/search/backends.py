@@ -44,12 +44,12 @@ WEIGHTS = {"title": 8, "headings": 4, "summary": 2, "captions": 1}
 #   write(cursor, rows), update(cursor, pk, fields) -> bool, delete(cursor, pks),
 #   prune(cursor) -> int, size(cursor) -> int: the index's rows;
 #   matching(phrases) -> (sql, params): the ids of articles (any status) holding every phrase;
-#   loose(phrases) -> (sql, params): the same with each phrase loosened to its tokens anywhere
-#     (a superset, which the engines answer from their index alone, without positions);
 #   newest_matches(public, phrases, limit) -> [(id, published_at)]: the newest `limit` of a
-#     queryset's articles that the loose match has (for a query with few matches);
+#     queryset's articles that the *loose* match has: each phrase loosened to its tokens
+#     anywhere (a superset, which the engines answer from their index alone, without
+#     positions); for a query with few matches;
 #   exact(pks, phrases) -> set: those of these ids holding every phrase as a phrase;
-#   (loose, newest_matches and exact take field="title": the same in the title alone)
+#   (newest_matches and exact take field="title": the same in the title alone)
 #   scores(pks, phrases) -> {id: score}: the ranking's score (WEIGHTS) of each of these ids.
 # matching.py puts them together; the body of an article is read only through the index.
 
@@ -58,7 +58,7 @@ class SQLiteBackend:
     vendor = "sqlite"
     partial_updates = True
 
-    # The titles again, in an FTS5 table of their own (migration 0021): a title's lists hold
+    # The titles again, in an FTS5 table of their own (migration 0022): a title's lists hold
     # titles only, where the main table's hold every column's positions, so the title alone is
     # searched in the titles' size, not the articles' (the ranking's title window).
     TITLES = f"{TABLE}_title"
@@ -127,22 +127,15 @@ class SQLiteBackend:
         last = len(tokens) - 1
         return " AND ".join(self._phrase([t], prefix and n == last) for n, t in enumerate(tokens))
 
-    def matching(self, phrases, field=None):
-        """SQL selecting the ids of articles holding every phrase (in `field` only, if given)."""
+    def matching(self, phrases):
+        """SQL selecting the ids of articles holding every phrase."""
         expression = " AND ".join(self._phrase(*p) for p in phrases)
-        if field is not None:
-            expression = f"{field} : ({expression})"
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
 
     def _table(self, field):
         if field not in (None, "title"):
             raise ValueError(f"no index of its own for {field}")
         return TABLE if field is None else self.TITLES
-
-    def loose(self, phrases, field=None):
-        table = self._table(field)
-        expression = " AND ".join(self._loosened(*p) for p in phrases)
-        return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]
 
     def newest_matches(self, public, phrases, limit, field=None):
         """Driven from the index's matches (CROSS JOIN keeps them the outer loop): given an

@@ -14,13 +14,10 @@ import unicodedata
 from django import forms
 from django.utils import timezone
 
+from ..paging import FIRST_YEAR, LAST_YEAR
+
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SLUG = re.compile(r"[-\w]+", re.ASCII)
-
-
-# Days a search may be bounded by: a newspaper's, and far enough from the calendar's ends that
-# a day's midnight in Shanghai is a time in UTC too (0001-01-01 00:00+08:00 is not).
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def _date(value):

@@ -99,7 +99,7 @@ class SearchResults:
     def __init__(self, query, articles, public):
         self.query = query
         self.articles = articles
-        self.public = public  # (now) -> the public articles as of `now`, with the filters
+        self.public = public  # (until) -> the public articles up to `until`, with the filters
         self.engine = backend(articles.db)
         self._ranked = None
         self.capped = False
